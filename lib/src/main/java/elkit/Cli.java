@@ -1,0 +1,118 @@
+package elkit;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a lesson the way a command-line tool should behave: on bad input it prints one line saying
+ * what went wrong and exits non-zero, instead of a stack trace. {@code --verbose} shows the trace.
+ */
+public final class Cli {
+    private Cli() {}
+
+    /** The body of a lesson: the arguments without {@code --verbose}. */
+    @FunctionalInterface
+    public interface Lesson {
+        void run(List<String> args) throws Exception;
+    }
+
+    /** An expected failure: its message is the whole story, printed as is. */
+    public static final class Failure extends RuntimeException {
+        private final int exitCode;
+
+        public Failure(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+    }
+
+    /** A failure with exit code 1. Use it as {@code throw Cli.fail("...")}. */
+    public static Failure fail(String format, Object... values) {
+        return new Failure(1, String.format(format, values));
+    }
+
+    /** A failure with a chosen exit code. */
+    public static Failure fail(int exitCode, String format, Object... values) {
+        return new Failure(exitCode, String.format(format, values));
+    }
+
+    /** Prints a step of the lesson the way the chapter comments it: {@code # Create table}. */
+    public static void step(String title) {
+        System.out.println();
+        System.out.println("# " + title);
+    }
+
+    /** Runs {@code lesson}; turns any exception into one line on stderr and a non-zero exit. */
+    public static void run(String[] args, Lesson lesson) {
+        var rest = new ArrayList<>(Arrays.asList(args));
+        boolean verbose = rest.remove("--verbose");
+        String program = programName();
+        int exitCode = 0;
+        try {
+            lesson.run(List.copyOf(rest));
+        } catch (Failure e) {
+            System.out.flush();
+            System.err.println(program + ": " + hideSecrets(e.getMessage()));
+            if (verbose) e.printStackTrace();
+            exitCode = e.exitCode();
+        } catch (Exception | Error e) {
+            System.out.flush();
+            System.err.println(program + ": " + hideSecrets(oneLine(e))
+                    + (verbose ? "" : " (run with --verbose for details)"));
+            if (verbose) e.printStackTrace();
+            exitCode = 1;
+        }
+        System.out.flush();
+        if (exitCode != 0) System.exit(exitCode);
+    }
+
+    /** The message of {@code e}, with the root cause's message when it adds something. */
+    static String oneLine(Throwable e) {
+        String message = describe(e);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        if (root != e) {
+            String cause = describe(root);
+            if (!message.contains(cause)) message += ": " + cause;
+        }
+        return message.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** Replaces the value of every secret-looking environment variable with ****. */
+    static String hideSecrets(String text) {
+        return hideSecrets(text, System.getenv());
+    }
+
+    static String hideSecrets(String text, Map<String, String> env) {
+        String result = text;
+        for (var entry : env.entrySet()) {
+            String value = entry.getValue();
+            if (value != null && value.length() >= 3
+                    && entry.getKey().matches(".*(PASSWORD|SECRET|TOKEN|_KEY|CONNECTION_STRING).*")) {
+                result = result.replace(value, "****");
+            }
+        }
+        return result;
+    }
+
+    /** {@code db_sqlite} (the script's class) becomes {@code db-sqlite} (the script's name). */
+    private static String programName() {
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+                        .filter(c -> c != Cli.class)
+                        .findFirst())
+                .map(c -> c.getSimpleName().replace('_', '-'))
+                .orElse("elkit");
+    }
+}

@@ -1,0 +1,67 @@
+package elkit.tests;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a script as its user would, in its own JVM: real arguments, real environment variables,
+ * real exit code and the two output streams apart. The classpath is the one Maven built for the
+ * tests, where the scripts were compiled alongside.
+ */
+record ScriptRun(int exitCode, String out, String err) {
+
+    static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    static ScriptRun run(String script, Path workDir, Map<String, String> env, String... args) {
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Repo.scriptClass(script));
+        command.addAll(List.of(args));
+        return exec(command, workDir, env);
+    }
+
+    static ScriptRun exec(List<String> command, Path workDir, Map<String, String> env) {
+        try {
+            Files.createDirectories(workDir);
+            File out = Files.createTempFile("elkit-out", ".txt").toFile();
+            File err = Files.createTempFile("elkit-err", ".txt").toFile();
+            var builder = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectOutput(out).redirectError(err);
+            builder.environment().put("ELKIT_WORK", workDir.resolve("work").toString());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new AssertionError(command + " did not end within " + TIMEOUT);
+            }
+            var result = new ScriptRun(process.exitValue(),
+                    Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                    Files.readString(err.toPath(), StandardCharsets.UTF_8));
+            out.delete();
+            err.delete();
+            return result;
+        } catch (IOException e) {
+            throw new AssertionError("could not run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** For assertion messages: everything the run printed. */
+    @Override
+    public String toString() {
+        return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+}
