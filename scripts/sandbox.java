@@ -5,9 +5,11 @@
 
 import elkit.Cli;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -20,22 +22,22 @@ class sandbox {
     /** A running server and the env vars (the contract in README.md) that reach it. */
     record Started(AutoCloseable server, Map<String, String> env) {}
 
-    static final List<String> SERVICES = List.of();
+    /** Each service starts the server its lessons use. Add one line per service. */
+    static final Map<String, Callable<Started>> SERVICES = new LinkedHashMap<>();
+    static {
+        // e.g. SERVICES.put("postgres", () -> { var pg = LocalPostgres.start(); return new Started(pg, pg.env()); });
+    }
 
     public static void main(String[] args) {
         Cli.run(args, sandbox::serve);
     }
 
     static void serve(List<String> args) throws Exception {
-        if (args.size() != 1) {
-            throw Cli.fail(2, "usage: sandbox <service>   (services: %s)", String.join(", ", SERVICES));
-        }
+        String names = String.join(", ", SERVICES.keySet());
+        if (args.size() != 1) throw Cli.fail(2, "usage: sandbox <service>   (services: %s)", names);
         String service = args.get(0);
-        Started started = switch (service) {
-            // one case per service, e.g.
-            // case "postgres" -> { var pg = LocalPostgres.start(); yield new Started(pg, pg.env()); }
-            default -> throw Cli.fail(2, "unknown service '%s' (services: %s)", service, String.join(", ", SERVICES));
-        };
+        if (!SERVICES.containsKey(service)) throw Cli.fail(2, "unknown service '%s' (services: %s)", service, names);
+        Started started = SERVICES.get(service).call();
 
         System.out.println("# " + service + " is running on 127.0.0.1. Paste these lines into another terminal:");
         new TreeMap<>(started.env()).forEach((name, value) -> System.out.println("export " + name + "=" + quote(value)));
