@@ -38,7 +38,10 @@ record ScriptRun(int exitCode, String out, String err) {
             var builder = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(out).redirectError(err);
             builder.environment().put("ELKIT_WORK", workDir.resolve("work").toString());
-            builder.environment().putAll(env);
+            env.forEach((name, value) -> {
+                if (value == null) builder.environment().remove(name); // null: unset it
+                else builder.environment().put(name, value);
+            });
             Process process = builder.start();
             if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -1,0 +1,169 @@
+package elkit.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Layer 2: the scripts through the real {@code ./jbang} launcher, in an empty JBang cache and with
+ * JBang itself bootstrapped from Maven, as on a fresh clone. A missing //DEPS or //SOURCES line
+ * fails here and not in a classroom.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JbangLauncherTest {
+
+    /** Scripts whose run without env vars is expected to end with another code than 0, and why. */
+    static final Map<String, Integer> EXPECTED_EXIT = Map.of(
+            "sandbox", 2,         // no service named: prints its usage
+            "db-sqlserver", 2);   // no SQL Server can run here: says it needs MSSQL_URL or Docker
+
+    /** Variables of the env-var contract: removed, so every lesson takes its no-setup path. */
+    static final List<String> CONTRACT = List.of("PG_URL", "PG_USER", "PG_PASSWORD", "MYSQL_URL", "MYSQL_USER",
+            "MYSQL_PASSWORD", "MSSQL_URL", "MSSQL_USER", "MSSQL_PASSWORD", "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL", "S3_BUCKET", "GOOGLE_APPLICATION_CREDENTIALS",
+            "STORAGE_EMULATOR_HOST", "GCS_BUCKET", "AZURE_STORAGE_CONNECTION_STRING", "AZURE_CONTAINER",
+            "API_BASE_URL", "API_TOKEN", "SCRAPE_URL", "POKEAPI_BASE_URL", "SFTP_HOST", "SFTP_PORT", "SFTP_USER",
+            "SFTP_PASSWORD", "SFTP_KEY", "SFTP_KNOWN_HOSTS", "FTP_HOST", "FTP_PORT", "FTP_USER", "FTP_PASSWORD",
+            "KAFKA_BOOTSTRAP_SERVERS", "JBANG_DIR", "JAVA_TOOL_OPTIONS");
+
+    @TempDir
+    static Path home;
+
+    static Map<String, String> env;
+
+    @BeforeAll
+    static void emptyCaches() throws IOException {
+        var fakeMvnDir = Files.createDirectories(home.resolve("no-mvn-bin"));
+        env = new HashMap<>();
+        env.put("JBANG_DIR", home.resolve("jbang-dir").toString());          // empty JBang cache
+        env.put("ELKIT_JBANG_CACHE", home.resolve("jbang-bootstrap").toString()); // JBang not fetched yet
+        env.put("ELKIT_WORK", home.resolve("work").toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("PATH", withoutJbang(System.getenv("PATH")));
+        env.put("FAKE_MVN_DIR", fakeMvnDir.toString());
+    }
+
+    static String withoutJbang(String path) {
+        var kept = new StringBuilder();
+        for (String dir : path.split(":")) {
+            if (dir.isEmpty() || Files.exists(Path.of(dir, "jbang"))) continue;
+            if (kept.length() > 0) kept.append(':');
+            kept.append(dir);
+        }
+        return kept.toString();
+    }
+
+    static ScriptRun launcher(Path workDir, Map<String, String> extraEnv, String... args) {
+        var command = new java.util.ArrayList<String>();
+        command.add(Repo.path("jbang").toString());
+        command.addAll(List.of(args));
+        return ScriptRun.exec(command, workDir, mergedEnv(extraEnv));
+    }
+
+    /** The test's environment: contract variables removed (null), caches empty, extras on top. */
+    static Map<String, String> mergedEnv(Map<String, String> extraEnv) {
+        var runEnv = new HashMap<String, String>();
+        CONTRACT.forEach(name -> runEnv.put(name, null));
+        runEnv.putAll(env);
+        runEnv.putAll(extraEnv);
+        return runEnv;
+    }
+
+    @Test
+    @Order(1)
+    void aFreshCloneBootstrapsJBangWithMavenAndRunsTheFirstLessonByAlias() {
+        Path db = home.resolve("first.db");
+
+        var run = launcher(Repo.root(), Map.of(), "db-sqlite", db.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).contains("[elkit] First run: fetching JBang 0.132.1 with Maven");
+        assertThat(run.out()).contains("(101, 'Alice Johnson', 'alice@example.com', 5420.5)", "(5 rows)");
+        assertThat(db).isRegularFile();
+    }
+
+    @Test
+    @Order(2)
+    void theSecondRunNeedsNeitherMavenNorTheNetwork() throws IOException {
+        // an mvn first on PATH that records being called and fails
+        Path fakeMvn = Path.of(env.get("FAKE_MVN_DIR"), "mvn");
+        Path called = home.resolve("mvn-was-called");
+        Files.writeString(fakeMvn, "#!/bin/sh\ntouch '" + called + "'\nexit 1\n");
+        Files.setPosixFilePermissions(fakeMvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        var run = launcher(Repo.root(), Map.of("PATH", fakeMvn.getParent() + ":" + env.get("PATH")),
+                "db-sqlite", home.resolve("second.db").toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).doesNotContain("First run");
+        assertThat(run.out()).contains("Inserted customer 101, Alice Johnson");
+        assertThat(called).doesNotExist();
+    }
+
+    @Test
+    @Order(2)
+    void aScriptRunsByItsFileFromTheScriptsFolder() {
+        var run = ScriptRun.exec(List.of("../jbang", "db-sqlite.java", home.resolve("by-file.db").toString()),
+                Repo.path("scripts"), mergedEnv(Map.of()));
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Creating " + home.resolve("by-file.db"), "(5 rows)");
+    }
+
+    @Test
+    @Order(2)
+    void aJBangOnThePathIsUsedAsIs() throws IOException {
+        Path bin = Files.createDirectories(home.resolve("installed-jbang-bin"));
+        Path jbang = bin.resolve("jbang");
+        Files.writeString(jbang, "#!/bin/sh\necho \"installed jbang got: $*\"\n");
+        Files.setPosixFilePermissions(jbang, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        var run = launcher(Repo.root(), Map.of("PATH", bin + ":" + env.get("PATH")), "db-sqlite", "x.db");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("installed jbang got: db-sqlite x.db\n");
+    }
+
+    @Test
+    @Order(2)
+    void aBadArgumentExitsNonZeroWithOneLineThroughTheLauncherToo() {
+        var run = launcher(Repo.root(), Map.of(), "db-sqlite", "/no/such/dir/x.db");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).endsWith(
+                "db-sqlite: cannot create database /no/such/dir/x.db: folder /no/such/dir does not exist\n");
+        assertThat(run.err()).doesNotContain("\tat ");
+    }
+
+    static List<String> aliases() throws Exception {
+        var names = new java.util.ArrayList<String>();
+        CatalogTest.aliases().fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @ParameterizedTest(name = "./jbang {0}")
+    @MethodSource("aliases")
+    @Order(3)
+    void everyAliasRunsWithNoArgumentsAndNoSetup(String alias) {
+        var run = launcher(Repo.root(), Map.of(), alias);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(EXPECTED_EXIT.getOrDefault(alias, 0));
+        assertThat(run.err()).as(run.toString()).doesNotContain("\tat ", "Could not find", "error: ");
+        if (run.exitCode() == 0) assertThat(run.out()).as(run.toString()).isNotBlank();
+        else assertThat(run.err().strip().lines().reduce((a, b) -> b).orElse("")).startsWith(alias + ": ");
+    }
+}
