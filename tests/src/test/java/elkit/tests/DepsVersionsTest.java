@@ -54,6 +54,9 @@ class DepsVersionsTest {
 
     static List<Path> filesWithDeps() throws IOException {
         var files = new ArrayList<>(Repo.scripts());
+        try (Stream<Path> exercises = Files.walk(Repo.path("chapters/05-extract-load/exercises"))) {
+            exercises.filter(p -> p.toString().endsWith(".java")).forEach(files::add);
+        }
         try (Stream<Path> lib = Files.walk(Repo.path("lib/src/main/java"))) {
             lib.filter(p -> p.toString().endsWith(".java")).forEach(files::add);
         }

@@ -1,0 +1,112 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DESCRIPTION Exercise 1 (database drivers): load customers into SQLite safely. Run it to grade yourself.
+//DEPS org.xerial:sqlite-jdbc:3.54.1.0
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Exercise 1: a load that loses nothing and duplicates nothing.
+ *
+ * Write {@link #load}: insert every customer into the {@code customers} table
+ *   1. with a parameterized statement (names may contain quotes),
+ *   2. in ONE transaction: if any row fails, no row of this load stays in the table,
+ *   3. idempotently: loading the same customers again must not duplicate them
+ *      (a customer_id that exists gets the new name and balance).
+ *
+ * Run it: ../../../jbang ex01-sqlite-load.java   It grades your load and exits 0 when all checks pass.
+ */
+class ex01_sqlite_load {
+
+    record Customer(int id, String name, double balance) {}
+
+    static void load(Connection conn, List<Customer> customers) throws SQLException {
+        // TODO: your code here. Chapter page 01-database-drivers.md shows every piece you need.
+        throw new UnsupportedOperationException("load() is not written yet");
+    }
+
+    // ---- grading: do not edit below this line ----
+
+    public static void main(String[] args) throws Exception {
+        var checks = new ArrayList<String>();
+        int passed = 0;
+        passed += check(checks, "loads every customer, quotes and all", () -> {
+            try (var conn = freshDatabase()) {
+                load(conn, SAMPLE);
+                expect(count(conn), 3, "rows after one load");
+                expect(name(conn, 3), "O'Brien'); DROP TABLE customers;--", "name of customer 3");
+            }
+        });
+        passed += check(checks, "a second load does not duplicate", () -> {
+            try (var conn = freshDatabase()) {
+                load(conn, SAMPLE);
+                load(conn, List.of(new Customer(1, "Alice Johnson", 6000.0), SAMPLE.get(1), SAMPLE.get(2)));
+                expect(count(conn), 3, "rows after loading twice");
+                expect(name(conn, 1), "Alice Johnson", "name of customer 1 after the update");
+            }
+        });
+        passed += check(checks, "a load that fails midway leaves none of its rows", () -> {
+            try (var conn = freshDatabase()) {
+                var broken = List.of(new Customer(10, "Dan", 1.0), new Customer(11, null, 2.0), new Customer(12, "Eve", 3.0));
+                try {
+                    load(conn, broken);
+                } catch (SQLException | RuntimeException expected) {
+                    if (expected instanceof UnsupportedOperationException) throw expected;
+                    // the load may report the failure: the table is what counts
+                }
+                expect(count(conn), 0, "rows left after a failed load");
+            }
+        });
+        checks.forEach(System.out::println);
+        System.out.printf("Score: %d/%d%n", passed, checks.size());
+        System.exit(passed == checks.size() ? 0 : 1);
+    }
+
+    static final List<Customer> SAMPLE = List.of(new Customer(1, "Alice", 5420.50),
+            new Customer(2, "Bob", 3210.00), new Customer(3, "O'Brien'); DROP TABLE customers;--", 8750.25));
+
+    interface Check { void run() throws Exception; }
+
+    static int check(List<String> report, String title, Check check) {
+        try {
+            check.run();
+            report.add("PASS  " + title);
+            return 1;
+        } catch (Throwable e) {
+            report.add("FAIL  " + title + ": " + e.getMessage());
+            return 0;
+        }
+    }
+
+    static void expect(Object actual, Object expected, String what) {
+        if (!expected.equals(actual)) throw new AssertionError(what + ": expected " + expected + ", got " + actual);
+    }
+
+    static Connection freshDatabase() throws SQLException {
+        var conn = DriverManager.getConnection("jdbc:sqlite::memory:");
+        try (var stmt = conn.createStatement()) {
+            stmt.execute("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, name TEXT NOT NULL, balance REAL)");
+        }
+        return conn;
+    }
+
+    static int count(Connection conn) throws SQLException {
+        try (var stmt = conn.createStatement(); var rs = stmt.executeQuery("SELECT COUNT(*) FROM customers")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    static String name(Connection conn, int id) throws SQLException {
+        try (var stmt = conn.prepareStatement("SELECT name FROM customers WHERE customer_id = ?")) {
+            stmt.setInt(1, id);
+            try (var rs = stmt.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}

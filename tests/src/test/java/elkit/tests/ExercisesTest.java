@@ -1,0 +1,72 @@
+package elkit.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Layer 4: each exercise's grader fails the untouched exercise and passes the reference solution,
+ * both run as a learner runs them, through ./jbang.
+ */
+class ExercisesTest {
+
+    static final String GRADING = "// ---- grading: do not edit below this line ----";
+
+    @TempDir
+    static Path jbangDir;
+
+    static List<Path> exercises() throws IOException {
+        try (Stream<Path> files = Files.list(Repo.path("chapters/05-extract-load/exercises"))) {
+            return files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        }
+    }
+
+    static ScriptRun jbang(Path script, Path work) {
+        var env = new HashMap<String, String>();
+        env.put("JBANG_DIR", jbangDir.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")));
+        return ScriptRun.exec(List.of(Repo.path("jbang").toString(), script.getFileName().toString()),
+                script.getParent(), env);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exercises")
+    void theGraderFailsTheUntouchedExercise(Path exercise, @TempDir Path work) {
+        var run = jbang(exercise, work);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).contains("FAIL  ").containsPattern("Score: 0/\\d+");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exercises")
+    void theGraderPassesTheReferenceSolution(Path exercise, @TempDir Path work) {
+        Path solution = exercise.resolveSibling("solutions").resolve(exercise.getFileName());
+
+        var run = jbang(solution, work);
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).doesNotContain("FAIL").containsPattern("Score: (\\d+)/\\1");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exercises")
+    void theSolutionIsGradedByTheSameCode(Path exercise) throws IOException {
+        Path solution = exercise.resolveSibling("solutions").resolve(exercise.getFileName());
+        String mine = Files.readString(exercise);
+        String reference = Files.readString(solution);
+
+        assertThat(mine).contains(GRADING);
+        assertThat(reference.substring(reference.indexOf(GRADING))).isEqualTo(mine.substring(mine.indexOf(GRADING)));
+    }
+}
