@@ -56,6 +56,7 @@ public final class DataFiles {
     /** {@code args[index]} when given, else {@code name} in the work folder; its folder must exist. */
     public static Path output(List<String> args, int index, String name) {
         Path file = args.size() > index ? Path.of(args.get(index)) : Env.workDir().resolve(name);
+        if (Files.isDirectory(file)) throw Cli.fail("output %s is a folder: give a file name", file);
         Path folder = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(folder)) throw Cli.fail("cannot write %s: folder %s does not exist", file, folder);
         return file;
