@@ -25,6 +25,7 @@ import java.util.Map;
 import org.dhatim.fastexcel.Workbook;
 import org.dhatim.fastexcel.Worksheet;
 import org.dhatim.fastexcel.reader.Cell;
+import org.dhatim.fastexcel.reader.ExcelReaderException;
 import org.dhatim.fastexcel.reader.ReadableWorkbook;
 import org.dhatim.fastexcel.reader.Row;
 import org.dhatim.fastexcel.reader.Sheet;
@@ -63,7 +64,7 @@ class files_excel {
             Sheet sheet = workbook.getFirstSheet();
             System.out.println("Sheet '" + sheet.getName() + "':");
             df = readSheet(sheet);
-        } catch (IOException e) {
+        } catch (IOException | ExcelReaderException e) {
             throw Cli.fail("%s is not a readable .xlsx workbook: %s", input, e.getMessage());
         }
         Table.print(df);

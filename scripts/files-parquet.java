@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -65,6 +66,8 @@ class files_parquet {
             try (var rs = query.executeQuery()) {
                 Table.print(Db.rows(rs));
             }
+        } catch (SQLException e) { // DuckDB adds the SQL and a caret under it: keep the first line
+            throw Cli.fail("%s is not a readable Parquet file: %s", input, e.getMessage().lines().findFirst().orElse(""));
         }
 
         // The file describes itself: schema, and how each column chunk is compressed

@@ -59,7 +59,11 @@ class files_xml {
         try {
             tree = builder.parse(input.toFile());
         } catch (SAXParseException e) {
-            throw Cli.fail("%s line %d, column %d: %s", input, e.getLineNumber(), e.getColumnNumber(), e.getMessage());
+            String reason = e.getMessage().startsWith("DOCTYPE is disallowed")
+                    ? "refused: the file declares a DOCTYPE, which can read local files (external entities) or"
+                      + " expand entities without bound; data files have no use for one"
+                    : e.getMessage();
+            throw Cli.fail("%s line %d, column %d: %s", input, e.getLineNumber(), e.getColumnNumber(), reason);
         }
         Element root = tree.getDocumentElement();
         System.out.println("Root element: <" + root.getTagName() + ">");
