@@ -1,0 +1,143 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DESCRIPTION Chapter 5, "Parquet Files": DuckDB writes Parquet with snappy, reads it back whole and by column, then writes and reads a dataset partitioned by date (hive layout).
+//DEPS org.duckdb:duckdb_jdbc:2.0.0.1
+//SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/DataFiles.java
+//SOURCES ../lib/src/main/java/elkit/Db.java
+//SOURCES ../lib/src/main/java/elkit/Env.java
+//SOURCES ../lib/src/main/java/elkit/Table.java
+
+import elkit.Cli;
+import elkit.DataFiles;
+import elkit.Db;
+import elkit.Table;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Usage: files-parquet [input.parquet] [output-folder] [--verbose]
+ * Writes customers.parquet and partitioned/ into the output folder (default: work/), then reads
+ * input.parquet (default: the customers.parquet it just wrote).
+ */
+class files_parquet {
+
+    public static void main(String[] args) {
+        Cli.run(args, files_parquet::lesson);
+    }
+
+    static void lesson(List<String> args) throws Exception {
+        Path folder = DataFiles.outputFolder(args, 1);
+        Path customersFile = folder.resolve("customers.parquet");
+
+        // DuckDB in memory plays the part of pandas + pyarrow: a table is our DataFrame
+        Connection conn = DriverManager.getConnection("jdbc:duckdb:");
+
+        // Write Parquet: first the DataFrame
+        Cli.step("Write Parquet with snappy compression");
+        try (var stmt = conn.createStatement()) {
+            stmt.execute("CREATE TABLE df (customer_id INTEGER, name VARCHAR, balance DOUBLE)");
+        }
+        try (var insert = conn.prepareStatement("INSERT INTO df VALUES (?, ?, ?)")) {
+            insert.setInt(1, 101); insert.setString(2, "Alice"); insert.setDouble(3, 5420.50); insert.addBatch();
+            insert.setInt(1, 102); insert.setString(2, "Bob");   insert.setDouble(3, 3210.00); insert.addBatch();
+            insert.setInt(1, 103); insert.setString(2, "Carol"); insert.setDouble(3, 8750.25); insert.addBatch();
+            insert.executeBatch();
+        }
+        // then df.to_parquet('customers.parquet', compression='snappy'): COPY ... TO, into a temp file first
+        DataFiles.writeAtomically(customersFile, temp -> {
+            try (var stmt = conn.createStatement()) {
+                stmt.execute("COPY df TO " + sqlString(temp) + " (FORMAT parquet, COMPRESSION snappy)");
+            }
+        });
+        System.out.println("Wrote " + customersFile + " (" + Files.size(customersFile) + " bytes)");
+
+        // Read Parquet: the file given as an argument, else the one just written
+        Path input = args.isEmpty() ? customersFile : DataFiles.input(args, 0, "unused");
+        Cli.step("Read Parquet: " + input);
+        try (var query = conn.prepareStatement("SELECT * FROM read_parquet(?)")) {
+            query.setString(1, input.toString());
+            try (var rs = query.executeQuery()) {
+                Table.print(Db.rows(rs));
+            }
+        } catch (SQLException e) { // DuckDB adds the SQL and a caret under it: keep the first line
+            throw Cli.fail("%s is not a readable Parquet file: %s", input, e.getMessage().lines().findFirst().orElse(""));
+        }
+
+        // The file describes itself: schema, and how each column chunk is compressed
+        Cli.step("Read the schema and the compression from the file's footer");
+        var schema = Db.query(conn, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", input.toString());
+        Table.print(schema);
+        Table.print(Db.query(conn, """
+                SELECT path_in_schema AS column_name, compression, sum(num_values) AS num_values
+                FROM parquet_metadata(?) GROUP BY ALL ORDER BY min(column_id)""", input.toString()));
+
+        // Read specific columns: only their column chunks are read from disk
+        String first = (String) schema.get(0).get("column_name");
+        String last = (String) schema.get(schema.size() - 1).get("column_name"); // customer_id, balance here
+        Cli.step("Read specific columns: " + first + ", " + last);
+        try (var query = conn.prepareStatement(
+                "SELECT " + sqlName(first) + ", " + sqlName(last) + " FROM read_parquet(?)")) {
+            query.setString(1, input.toString());
+            try (var rs = query.executeQuery()) {
+                Table.print(Db.rows(rs));
+            }
+        }
+
+        // Write with partitioning: add a date column, then one folder per date (hive layout: date=2024-01-01/)
+        Cli.step("Write with partitioning by date");
+        Path partitioned = folder.resolve("partitioned");
+        try (var stmt = conn.createStatement()) {
+            stmt.execute("ALTER TABLE df ADD COLUMN date DATE");
+        }
+        try (var update = conn.prepareStatement("UPDATE df SET date = CAST(? AS DATE) WHERE customer_id = ?")) {
+            update.setString(1, "2024-01-01"); update.setInt(2, 101); update.addBatch();
+            update.setString(1, "2024-01-02"); update.setInt(2, 102); update.addBatch();
+            update.setString(1, "2024-01-01"); update.setInt(2, 103); update.addBatch();
+            update.executeBatch();
+        }
+        DataFiles.writeAtomically(partitioned, temp -> { // the whole folder appears at once, or not at all
+            try (var stmt = conn.createStatement()) {
+                stmt.execute("COPY df TO " + sqlString(temp) + " (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (date))");
+            }
+        });
+        try (Stream<Path> files = Files.walk(partitioned)) {
+            files.filter(Files::isRegularFile).sorted()
+                    .forEach(file -> System.out.println("  " + folder.relativize(file)));
+        }
+
+        // Read the partitioned set back: the date comes from the folder names
+        Cli.step("Read the partitioned dataset back (hive_partitioning)");
+        String dataset = partitioned.resolve("**").resolve("*.parquet").toString();
+        try (var query = conn.prepareStatement(
+                "SELECT * FROM read_parquet(?, hive_partitioning = true) ORDER BY customer_id")) {
+            query.setString(1, dataset);
+            try (var rs = query.executeQuery()) {
+                Table.print(Db.rows(rs));
+            }
+        }
+        // A filter on the partition column reads only the matching folders
+        var onFirstDay = Db.query(conn, """
+                SELECT count(*) AS customers, sum(balance) AS balance
+                FROM read_parquet(?, hive_partitioning = true) WHERE date = DATE '2024-01-01'""", dataset);
+        System.out.println("On 2024-01-01: " + onFirstDay.get(0));
+
+        conn.close();
+    }
+
+    /** COPY ... TO takes the file name as a SQL literal, not a ? parameter: quote it. */
+    static String sqlString(Path path) {
+        return "'" + path.toString().replace("'", "''") + "'";
+    }
+
+    /** A column name as a SQL identifier, whatever characters it has. */
+    static String sqlName(String column) {
+        return "\"" + column.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,107 @@
+package elkit.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FilesJsonTest {
+
+    @TempDir
+    Path dir;
+
+    /** Python's json module: are the two files the same document? */
+    static final String PY_SAME_DOCUMENT = """
+            import json, sys
+            a, b = (json.load(open(p, encoding='utf-8')) for p in sys.argv[1:3])
+            print(a == b)
+            """;
+
+    @Test
+    void withoutArgumentsItCopiesTheSamplePrettyAndWritesTheNestedDocument() throws Exception {
+        Path work = dir.resolve("work");
+        var run = ScriptRun.run("files-json", Repo.root(), Map.of("ELKIT_WORK", work.toString()));
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out())
+                .contains("# Reading JSON: chapters/05-extract-load/data/files/customers.json")
+                .contains("Read a JSON array of 3 entries")
+                .contains("Alice is 30")
+                .contains("As a tree:    Alice <alice@example.com>, 2 orders")
+                .contains("  order 2: 149.99")
+                .contains("As records:   Alice ordered 2 times, 249.98 in total")
+                .contains("Equal to what was written: true");
+        Path output = work.resolve("output.json");
+        assertThat(Files.readString(output)).startsWith("[\n  {\n    \"id\": 101,\n    \"name\": \"Alice Johnson\",");
+        String sample = Repo.path("chapters/05-extract-load/data/files/customers.json").toString();
+        assertThat(Python.run(dir, PY_SAME_DOCUMENT, sample, output.toString())).isEqualTo("True\n");
+
+        Path expectedNested = dir.resolve("expected-nested.json");
+        Files.writeString(expectedNested, """
+                {"customer": {"id": 101, "profile": {"name": "Alice", "email": "alice@example.com"},
+                 "orders": [{"order_id": 1, "total": 99.99}, {"order_id": 2, "total": 149.99}]}}""");
+        assertThat(Python.run(dir, PY_SAME_DOCUMENT, expectedNested.toString(), work.resolve("nested.json").toString()))
+                .isEqualTo("True\n");
+        try (var files = Files.list(work)) {
+            assertThat(files).containsExactlyInAnyOrder(output, work.resolve("nested.json"));
+        }
+    }
+
+    @Test
+    void itReadsAUsersOwnFileAndWritesWhereItIsTold() throws Exception {
+        Path mine = dir.resolve("mine.json");
+        Files.writeString(mine, "{\"città\": \"Zürich\", \"n\": [1, 2.5, null, true], \"deep\": {\"x\": {}}}");
+        Path out = dir.resolve("pretty.json");
+
+        var run = ScriptRun.run("files-json", dir, Map.of(), mine.toString(), out.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Read a JSON object of 3 entries").contains("Wrote " + dir.resolve("nested.json"));
+        assertThat(Python.run(dir, PY_SAME_DOCUMENT, mine.toString(), out.toString())).isEqualTo("True\n");
+    }
+
+    @Test
+    void invalidJsonNamesTheFileLineAndColumn() throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"a\": 1,\n \"b\": }\n");
+        Path out = dir.resolve("out.json");
+
+        var run = ScriptRun.run("files-json", dir, Map.of(), bad.toString(), out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().lines().toList()).containsExactly(
+                "files-json: " + bad + " line 2, column 7: Unexpected character ('}' (code 125)): expected a value");
+        assertThat(run.err()).doesNotContain("\tat ");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void trailingContentAndAnEmptyFileAreRefusedToo() throws Exception {
+        Path trailing = dir.resolve("two.json");
+        Files.writeString(trailing, "[1]\n[2]\n");
+        Path empty = dir.resolve("empty.json");
+        Files.writeString(empty, "");
+
+        var two = ScriptRun.run("files-json", dir, Map.of(), trailing.toString());
+        var none = ScriptRun.run("files-json", dir, Map.of(), empty.toString());
+
+        assertThat(two.exitCode()).isEqualTo(1);
+        assertThat(two.err()).startsWith("files-json: " + trailing + " line 2, column 1: Trailing token");
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.err().lines().toList()).containsExactly("files-json: " + empty + " is empty: no JSON document in it");
+    }
+
+    @Test
+    void aMissingInputFileIsOneClearLine() {
+        Path missing = dir.resolve("nope.json");
+
+        var run = ScriptRun.run("files-json", dir, Map.of(), missing.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().lines().toList()).containsExactly("files-json: input file " + missing + " does not exist");
+    }
+}
