@@ -66,7 +66,7 @@ public final class Http {
     public static final class Timeout extends InterruptedIOException {
         Timeout(String message, Throwable cause) {
             super(message);
-            initCause(cause);
+            if (cause != null) initCause(cause);
         }
     }
 
@@ -138,19 +138,21 @@ public final class Http {
         public Response intercept(Chain chain) throws IOException {
             Request request = chain.request();
             String what = request.method() + " " + request.url();
+            long started = System.nanoTime();
             boolean retryable = IDEMPOTENT.contains(request.method()) || request.header(IDEMPOTENCY_KEY) != null;
             for (int retry = 1; ; retry++) {
                 Response response;
                 try {
                     response = chain.proceed(request);
-                } catch (SocketTimeoutException e) {
-                    boolean connecting = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect");
-                    int millis = connecting ? chain.connectTimeoutMillis() : chain.readTimeoutMillis();
-                    throw new Timeout(what + ": no answer within " + seconds(Duration.ofMillis(millis))
-                            + (connecting ? " (connect timeout)" : " (read timeout)"), e);
-                } catch (InterruptedIOException e) {
-                    throw e; // the call timeout or a cancel: never retried
                 } catch (IOException e) {
+                    if (chain.call().isCanceled()) throw cancelled(chain, what, started, e);
+                    if (e instanceof SocketTimeoutException) {
+                        boolean connecting = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect");
+                        int millis = connecting ? chain.connectTimeoutMillis() : chain.readTimeoutMillis();
+                        throw new Timeout(what + ": no answer within " + seconds(Duration.ofMillis(millis))
+                                + (connecting ? " (connect timeout)" : " (read timeout)"), e);
+                    }
+                    if (e instanceof InterruptedIOException) throw e; // interrupted: never retried
                     if (!retryable || retry > policy.maxRetries() || chain.call().isCanceled()) {
                         throw new IOException(what + ": " + describe(e)
                                 + (retry > 1 ? " (after " + (retry - 1) + " retries)" : ""), e);
@@ -158,7 +160,7 @@ public final class Http {
                     Duration wait = policy.backoffFor(retry);
                     policy.log().accept(String.format("retry %d/%d in %s: %s failed: %s",
                             retry, policy.maxRetries(), seconds(wait), what, describe(e)));
-                    pause(chain, wait, what);
+                    pause(chain, wait, what, started);
                     continue;
                 }
                 int status = response.code();
@@ -180,16 +182,29 @@ public final class Http {
                 policy.log().accept(String.format("retry %d/%d in %s%s: %s answered %s",
                         retry, policy.maxRetries(), seconds(wait), retryAfter != null ? " (Retry-After)" : "",
                         what, answer));
-                pause(chain, wait, what);
+                pause(chain, wait, what, started);
             }
         }
 
+        /** The call was cancelled: by its call timeout (say so, with the bound) or by the caller. */
+        private static InterruptedIOException cancelled(Chain chain, String what, long started, Exception cause) {
+            long callTimeout = chain.call().timeout().timeoutNanos();
+            if (callTimeout > 0 && System.nanoTime() - started >= callTimeout - 50_000_000L) {
+                // no cause: the socket's "Socket closed" would hide this message as the root cause
+                return new Timeout(what + ": no complete answer within " + seconds(Duration.ofNanos(callTimeout))
+                        + " (call timeout, retries included)", null);
+            }
+            var e = new InterruptedIOException(what + ": cancelled");
+            if (cause != null) e.initCause(cause);
+            return e;
+        }
+
         /** Sleeps, but gives up when the call is cancelled (its call timeout fired). */
-        private static void pause(Chain chain, Duration wait, String what) throws InterruptedIOException {
+        private static void pause(Chain chain, Duration wait, String what, long started) throws InterruptedIOException {
             long end = System.nanoTime() + wait.toNanos();
             try {
                 for (long left; (left = end - System.nanoTime()) > 0; ) {
-                    if (chain.call().isCanceled()) throw new InterruptedIOException(what + ": cancelled while waiting to retry");
+                    if (chain.call().isCanceled()) throw cancelled(chain, what + " (while waiting to retry)", started, null);
                     Thread.sleep(Math.max(1, Math.min(left / 1_000_000, 50)));
                 }
             } catch (InterruptedException e) {
@@ -223,10 +238,11 @@ public final class Http {
         int status = response.code();
         if (status >= 400) {
             Request request = response.request();
-            String kind = status < 500 ? "Client Error" : "Server Error";
+            String reason = reason(response);
             response.close();
-            throw new StatusException(request.method() + " " + request.url() + " failed: "
-                    + status + " " + kind + reason(response), status, request.url().toString());
+            throw new StatusException(request.method() + " " + request.url() + " failed: " + status
+                    + (reason.isEmpty() ? (status < 500 ? " Client Error" : " Server Error") : reason),
+                    status, request.url().toString());
         }
         return response;
     }
