@@ -1,9 +1,14 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DESCRIPTION Starts a lesson's local server in the foreground, prints its export lines, stops on Ctrl-C: ./jbang sandbox <service>
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalShop.java
 
 import elkit.Cli;
+import elkit.local.LocalApi;
+import elkit.local.LocalShop;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +31,8 @@ class sandbox {
     static final Map<String, Callable<Started>> SERVICES = new LinkedHashMap<>();
     static {
         // e.g. SERVICES.put("postgres", () -> { var pg = LocalPostgres.start(); return new Started(pg, pg.env()); });
+        SERVICES.put("api", () -> { var api = LocalApi.start(); return new Started(api, api.env()); });
+        SERVICES.put("shop", () -> { var shop = LocalShop.start(); return new Started(shop, shop.env()); });
     }
 
     public static void main(String[] args) {

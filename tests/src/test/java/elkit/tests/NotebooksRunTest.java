@@ -66,7 +66,7 @@ class NotebooksRunTest {
             attempt++;
             run = ScriptRun.exec(List.of("jupyter", "nbconvert", "--to", "notebook", "--execute",
                             "--ExecutePreprocessor.kernel_name=" + KERNEL,
-                            "--ExecutePreprocessor.startup_timeout=20",
+                            "--ExecutePreprocessor.startup_timeout=30",
                             "--ExecutePreprocessor.timeout=300",
                             "--output", executed.toString(), notebook.getFileName().toString()),
                     notebook.getParent(), Map.of("JUPYTER_PATH", jupyterPath.toString(),

@@ -1,0 +1,146 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DESCRIPTION Chapter 5, "Real-World API Example": DataAPIClient with offset pagination, a client-side rate limit, retries and createOrder.
+//DEPS com.squareup.okhttp3:okhttp-jvm:5.5.1
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
+//SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/Env.java
+//SOURCES ../lib/src/main/java/elkit/Http.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
+
+import com.fasterxml.jackson.databind.JsonNode;
+import elkit.Cli;
+import elkit.Env;
+import elkit.Http;
+import elkit.local.LocalApi;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Usage: api-client [--verbose]
+ * Talks to API_BASE_URL (with API_TOKEN), else to the local demo API on 127.0.0.1.
+ */
+class api_client {
+
+    public static void main(String[] args) {
+        Cli.run(args, api_client::lesson);
+    }
+
+    static class DataAPIClient {
+        private final String baseUrl;
+        private final Headers headers;
+        private final OkHttpClient http;
+        private final Duration minInterval;
+        private long lastAnswer = System.nanoTime() - Duration.ofDays(1).toNanos();
+
+        DataAPIClient(String baseUrl, String apiKey) {
+            this.baseUrl = baseUrl;
+            this.headers = Headers.of(
+                    "Authorization", "Bearer " + apiKey,
+                    "Accept", "application/json");
+            this.http = Http.client();                // timeouts, and retries on 429/5xx with backoff
+            this.minInterval = Duration.ofMillis(500); // Rate limiting - be nice to APIs! 0.5 s between requests
+        }
+
+        /** Fetch customer data with pagination */
+        List<JsonNode> getCustomers(int limit) throws IOException {
+            List<JsonNode> customers = new ArrayList<>();
+            Http.LoopGuard guard = new Http.LoopGuard("GET " + baseUrl + "/customers");
+            int offset = 0;
+
+            while (true) {
+                HttpUrl url = HttpUrl.get(baseUrl + "/customers").newBuilder()
+                        .addQueryParameter("limit", String.valueOf(limit))
+                        .addQueryParameter("offset", String.valueOf(offset))
+                        .build();
+                waitForRateLimit();
+                JsonNode data;
+                try (Response response = http.newCall(new Request.Builder().url(url).headers(headers).build()).execute()) {
+                    // Not 200: an error, not a silent break, so that a partial list is never taken for all of it
+                    data = Http.readJson(Http.raiseForStatus(response));
+                } finally {
+                    lastAnswer = System.nanoTime();
+                }
+
+                JsonNode batch = data.path("customers");
+                if (batch.isEmpty()) {
+                    break;
+                }
+
+                guard.check("offset " + offset, batch); // a server that ignores offset would loop forever
+                batch.forEach(customers::add);
+                offset += limit;
+            }
+
+            return customers;
+        }
+
+        /** Submit new order. The Idempotency-Key makes a retried POST safe: the server creates it once. */
+        JsonNode createOrder(Map<String, Object> orderData) throws IOException {
+            Request request = new Request.Builder()
+                    .url(baseUrl + "/orders")
+                    .headers(headers)
+                    .header(Http.IDEMPOTENCY_KEY, UUID.randomUUID().toString())
+                    .post(Http.json(orderData))
+                    .build();
+            waitForRateLimit();
+            try (Response response = http.newCall(request).execute()) {
+                return Http.readJson(Http.raiseForStatus(response));
+            } finally {
+                lastAnswer = System.nanoTime();
+            }
+        }
+
+        /** Client-side rate limit: sleep until minInterval has passed since the previous answer. */
+        private void waitForRateLimit() throws InterruptedIOException {
+            long wait = lastAnswer + minInterval.toNanos() - System.nanoTime();
+            try {
+                if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while rate limiting");
+            }
+        }
+    }
+
+    static void lesson(List<String> args) throws IOException {
+        if (!args.isEmpty()) throw Cli.fail(2, "usage: api-client [--verbose]");
+
+        // Where the API is: API_BASE_URL when set, else the local demo API (a real HTTP server on 127.0.0.1)
+        LocalApi demo = Env.optional("API_BASE_URL").isEmpty() ? LocalApi.start() : null;
+        if (demo != null) System.out.println("Started the local demo API at " + demo.url() + " (API_BASE_URL is not set)");
+        String baseUrl = demo != null ? demo.env().get("API_BASE_URL") : Env.required("API_BASE_URL");
+        String apiKey = demo != null ? demo.env().get("API_TOKEN") : Env.get("API_TOKEN", "");
+
+        // Usage
+        Cli.step("Usage: get_customers");
+        DataAPIClient client = new DataAPIClient(baseUrl, apiKey);
+        long started = System.nanoTime();
+        List<JsonNode> customers = client.getCustomers(100);
+        System.out.println("Fetched " + customers.size() + " customers");
+        System.out.printf("in %.1f s, with 0.5 s between requests%n", (System.nanoTime() - started) / 1e9);
+        customers.stream().limit(3).forEach(customer -> System.out.println("  " + customer));
+
+        Cli.step("Usage: create_order");
+        Map<String, Object> order = new LinkedHashMap<>();
+        order.put("customer_id", customers.isEmpty() ? 101 : customers.get(0).path("customer_id").asInt());
+        order.put("order_total", 299.99);
+        order.put("items", List.of("laptop", "mouse"));
+        JsonNode created = client.createOrder(order);
+        System.out.println("Order created: " + created.path("order_id"));
+
+        if (demo != null) demo.close();
+    }
+}

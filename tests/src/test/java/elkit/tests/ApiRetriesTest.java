@@ -1,0 +1,118 @@
+package elkit.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import elkit.local.LocalApi;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiRetriesTest {
+
+    static LocalApi api;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startApi() {
+        api = LocalApi.start();
+    }
+
+    @AfterAll
+    static void stopApi() {
+        api.close();
+    }
+
+    long count(String prefix) {
+        return api.requests().stream().filter(r -> r.startsWith(prefix)).count();
+    }
+
+    @Test
+    void againstTheDemoApiEveryFaultIsHandledAsTheChapterSays() {
+        var run = ScriptRun.run("api-retries", dir, api.env());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).isEmpty();
+        String base = api.url() + "/v1";
+        assertThat(run.out())
+                .doesNotContain("Started the local demo API")
+                // 503 twice, then 200: two retries with backoff 1 s then 2 s
+                .containsPattern("retry 1/3 in 1 s: GET " + base + "/data\\?fail=503&times=2&fault_id=\\w+-503 answered 503 Service Unavailable")
+                .containsPattern("retry 2/3 in 2 s: GET " + base + "/data\\?fail=503\\S* answered 503 Service Unavailable")
+                .contains("Got 3 rows")
+                // 429 with Retry-After: 1
+                .containsPattern("retry 1/3 in 1 s \\(Retry-After\\): GET " + base + "/data\\?fail=429\\S* answered 429 Too Many Requests")
+                .containsPattern("-> 200 after 1\\.\\d s")
+                // 404 not retried; persistent 500 ends in an error naming URL and status
+                .contains("Request failed: GET " + base + "/no-such-endpoint failed: 404 Not Found")
+                .contains("Request failed: GET " + base + "/data?fail=500 failed: 500 Internal Server Error after 3 retries")
+                // the read timeout
+                .contains("Timed out: GET " + base + "/products?slow_ms=3000: no answer within 1 s (read timeout)")
+                // pagination
+                .contains("Fetched 42 items: {\"id\":1,\"name\":\"item-01\"} ... {\"id\":42,\"name\":\"item-42\"}")
+                .contains("Http.pagesByNumber fetched 42 items, the same: true");
+        // what the server received: each fault was retried exactly as often as the policy says
+        assertThat(count("GET /v1/data?fail=503")).isEqualTo(3);
+        assertThat(count("GET /v1/data?fail=429")).isEqualTo(2);
+        assertThat(count("GET /v1/no-such-endpoint")).isEqualTo(1);
+        assertThat(count("GET /v1/data?fail=500")).isEqualTo(4);
+        assertThat(count("GET /v1/products?slow_ms=3000")).isEqualTo(1);
+        for (int page = 1; page <= 6; page++) {
+            assertThat(count("GET /v1/items?page=" + page)).as("page " + page).isEqualTo(2); // both paginators
+        }
+        assertThat(count("GET /v1/items?page=7")).isZero(); // the empty page 6 ends the list
+    }
+
+    @Test
+    void anIndependentImplementationWithoutFaultsWorksToo() throws Exception {
+        try (var other = new ContractApi()) {
+            var run = ScriptRun.run("api-retries", dir, other.env());
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.out())
+                    .doesNotContain("retry 1/3")
+                    .contains("Got 1 rows: [{\"source\":\"independent\"}]")
+                    .contains("-> 200 (this server does not inject faults)")
+                    .contains("-> 200 in time (this server does not inject delays)")
+                    .contains("Fetched 20 items: {\"id\":1} ... {\"id\":20}")
+                    .contains("Http.pagesByNumber fetched 20 items, the same: true");
+            assertThat(other.requestsTo("/api/v1/items")).hasSize(2 * 4); // 3 pages and the empty one, twice
+        }
+    }
+
+    @Test
+    void aServerThatRepeatsThePageForeverIsStoppedByTheGuard() throws Exception {
+        try (var other = new ContractApi()) {
+            other.override = request -> request.getUrl().encodedPath().endsWith("/items")
+                    ? ContractApi.json(200, "{\"results\": [{\"id\": 1}, {\"id\": 2}]}") : null;
+
+            var run = ScriptRun.run("api-retries", dir, other.env());
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err().lines().toList()).containsExactly("api-retries: GET " + other.env().get("API_BASE_URL")
+                    + "/items: page 2 returned the same items as an earlier page (the server ignores the paging"
+                    + " parameters?); stopped after 1 pages (run with --verbose for details)");
+            assertThat(other.requestsTo("/api/v1/items")).hasSize(2);
+        }
+    }
+
+    @Test
+    void aPaginatedEndpointThatAnswersNonJsonIsOneLineNamingTheUrl() throws Exception {
+        try (var other = new ContractApi()) {
+            other.override = request -> request.getUrl().encodedPath().endsWith("/items")
+                    ? ContractApi.json(200, "<html>maintenance</html>") : null;
+
+            var run = ScriptRun.run("api-retries", dir, other.env());
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err().lines().toList()).singleElement().asString()
+                    .startsWith("api-retries: GET " + other.env().get("API_BASE_URL") + "/items?page=1 answered 200 with malformed JSON")
+                    .endsWith("(body starts with: '<html>maintenance</html>') (run with --verbose for details)");
+            assertThat(run.err()).doesNotContain("\tat ");
+        }
+    }
+}
