@@ -2,8 +2,12 @@
 //JAVA 17+
 //DESCRIPTION Starts a lesson's local server in the foreground, prints its export lines, stops on Ctrl-C: ./jbang sandbox <service>
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalMariaDb.java
 
 import elkit.Cli;
+import elkit.local.LocalMariaDb;
+import elkit.local.LocalPostgres;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +29,8 @@ class sandbox {
     /** Each service starts the server its lessons use. Add one line per service. */
     static final Map<String, Callable<Started>> SERVICES = new LinkedHashMap<>();
     static {
-        // e.g. SERVICES.put("postgres", () -> { var pg = LocalPostgres.start(); return new Started(pg, pg.env()); });
+        SERVICES.put("postgres", () -> { var pg = LocalPostgres.start(); return new Started(pg, pg.env()); });
+        SERVICES.put("mysql", () -> { var db = LocalMariaDb.start(); return new Started(db, db.env()); });
     }
 
     public static void main(String[] args) {
