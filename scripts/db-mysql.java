@@ -84,7 +84,7 @@ class db_mysql {
         props.setProperty("user", user);
         props.setProperty("password", password);
         props.setProperty("connectTimeout", "5000");           // ms to reach the host
-        props.setProperty("socketTimeout", "30000");           // ms a read may wait: a silent server cannot hang us
+        props.setProperty("socketTimeout", "8000");            // ms a read may wait, the login too: raise it for long queries
         props.setProperty("rewriteBatchedStatements", "true"); // a batch goes as multi-row INSERTs: far fewer round trips
         Connection conn;
         try {
