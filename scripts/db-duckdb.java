@@ -33,8 +33,8 @@ class db_duckdb {
 
     static void lesson(List<String> args) throws SQLException {
         Path ordersCsv = args.size() > 0 ? Path.of(args.get(0)) : sampleData("orders.csv");
-        String parquetFiles = args.size() > 1 ? args.get(1) : sampleData("sales") + "/*.parquet";
         if (!Files.isRegularFile(ordersCsv)) throw Cli.fail("no such CSV file: %s", ordersCsv);
+        String parquetFiles = args.size() > 1 ? args.get(1) : sampleData("sales") + "/*.parquet";
         Path dbFile = Env.workDir().resolve("analytics.duckdb");
 
         // In-memory database

@@ -44,6 +44,12 @@ import java.util.Properties;
  */
 class db_sqlserver {
 
+    /** mssql-jdbc also logs connection failures on stderr (java.util.logging); the lesson reports them in one line. */
+    static final java.util.logging.Logger DRIVER_LOG = java.util.logging.Logger.getLogger("com.microsoft.sqlserver.jdbc");
+    static {
+        DRIVER_LOG.setLevel(java.util.logging.Level.OFF);
+    }
+
     /** A row for the batch insert, like the chapter's tuples (1, "Alice"). */
     record BatchRow(int id, String name) {}
 
@@ -91,7 +97,8 @@ class db_sqlserver {
         var props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
-        props.setProperty("loginTimeout", "5"); // seconds to reach the server and log in
+        props.setProperty("loginTimeout", "5");     // seconds to reach the server and log in
+        props.setProperty("socketTimeout", "8000"); // ms a read may wait, the login's too: raise it for long queries
         Connection conn;
         try {
             conn = DriverManager.getConnection(url, props);
