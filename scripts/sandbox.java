@@ -5,9 +5,13 @@
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalShop.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalMariaDb.java
 
 import elkit.Cli;
 import elkit.local.LocalApi;
+import elkit.local.LocalMariaDb;
+import elkit.local.LocalPostgres;
 import elkit.local.LocalShop;
 
 import java.util.LinkedHashMap;
@@ -30,9 +34,10 @@ class sandbox {
     /** Each service starts the server its lessons use. Add one line per service. */
     static final Map<String, Callable<Started>> SERVICES = new LinkedHashMap<>();
     static {
-        // e.g. SERVICES.put("postgres", () -> { var pg = LocalPostgres.start(); return new Started(pg, pg.env()); });
         SERVICES.put("api", () -> { var api = LocalApi.start(); return new Started(api, api.env()); });
         SERVICES.put("shop", () -> { var shop = LocalShop.start(); return new Started(shop, shop.env()); });
+        SERVICES.put("postgres", () -> { var pg = LocalPostgres.start(); return new Started(pg, pg.env()); });
+        SERVICES.put("mysql", () -> { var db = LocalMariaDb.start(); return new Started(db, db.env()); });
     }
 
     public static void main(String[] args) {

@@ -75,6 +75,27 @@ public final class Db {
         }
     }
 
+    /** A JDBC URL fit to print: the value of any {@code password=} parameter becomes ****. */
+    public static String safeUrl(String url) {
+        return url == null ? null : url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+    }
+
+    /**
+     * The reason a statement failed, in one line: for a batch the driver's first underlying error
+     * (the duplicate key, the constraint), not the wrapper saying the batch was aborted; and the
+     * network's own words (refused, timed out) when the driver wraps them.
+     */
+    public static String reason(SQLException e) {
+        SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        if (root != cause && root.getMessage() != null && !message.contains(root.getMessage())) {
+            message += ": " + root.getMessage(); // "Communications link failure ...: Connection refused"
+        }
+        return message.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
     private static void bind(PreparedStatement stmt, Object[] params) throws SQLException {
         for (int i = 0; i < params.length; i++) stmt.setObject(i + 1, params[i]);
     }

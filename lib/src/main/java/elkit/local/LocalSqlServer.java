@@ -1,0 +1,62 @@
+// A helper file's own dependencies, read by JBang through //SOURCES:
+//DEPS org.testcontainers:mssqlserver:1.21.4
+//DEPS com.microsoft.sqlserver:mssql-jdbc:13.4.0.jre11
+//DEPS org.slf4j:slf4j-api:2.0.17
+//DEPS org.slf4j:slf4j-nop:2.0.17
+package elkit.local;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.MSSQLServerContainer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * SQL Server has no embedded or in-process form: the only local one is Microsoft's Linux image in
+ * Docker, started here with Testcontainers. It is used only when the user opts in with
+ * {@code ELKIT_DOCKER=1} and a Docker engine answers; nothing else stands in for SQL Server.
+ */
+public final class LocalSqlServer implements AutoCloseable {
+
+    public static final String IMAGE = "mcr.microsoft.com/mssql/server:2022-latest";
+
+    private final MSSQLServerContainer<?> container;
+
+    private LocalSqlServer(MSSQLServerContainer<?> container) {
+        this.container = container;
+    }
+
+    /** Whether a Docker engine answers (Testcontainers' own check). */
+    public static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Starts SQL Server in Docker (accepting its EULA, as the image requires) and prints one line. */
+    public static LocalSqlServer start() {
+        long started = System.nanoTime();
+        var container = new MSSQLServerContainer<>(IMAGE).acceptLicense();
+        container.start();
+        System.out.printf("[elkit] started SQL Server in Docker (%s) on %s:%d in %.1f s; it stops at the end%n",
+                IMAGE, container.getHost(), container.getMappedPort(MSSQLServerContainer.MS_SQL_SERVER_PORT),
+                (System.nanoTime() - started) / 1e9);
+        return new LocalSqlServer(container);
+    }
+
+    /** The env-var contract pointing at this server: MSSQL_URL, MSSQL_USER, MSSQL_PASSWORD. */
+    public Map<String, String> env() {
+        var env = new LinkedHashMap<String, String>();
+        env.put("MSSQL_URL", container.getJdbcUrl());
+        env.put("MSSQL_USER", container.getUsername());
+        env.put("MSSQL_PASSWORD", container.getPassword());
+        return env;
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+    }
+}

@@ -1,0 +1,289 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DESCRIPTION Chapter 5, "Common Database Drivers": SQL Server with mssql-jdbc (the chapter's pyodbc); needs MSSQL_URL, or Docker with ELKIT_DOCKER=1.
+//DEPS com.microsoft.sqlserver:mssql-jdbc:13.4.0.jre11
+//DEPS com.zaxxer:HikariCP:7.0.2
+//DEPS org.slf4j:slf4j-api:2.0.17
+//DEPS org.slf4j:slf4j-nop:2.0.17
+//SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/Db.java
+//SOURCES ../lib/src/main/java/elkit/Env.java
+//SOURCES ../lib/src/main/java/elkit/Table.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalSqlServer.java
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import elkit.Cli;
+import elkit.Db;
+import elkit.Env;
+import elkit.Table;
+import elkit.local.LocalSqlServer;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Usage: db-sqlserver [batch.csv] [--verbose]
+ * Target: MSSQL_URL (a JDBC URL, e.g. jdbc:sqlserver://host:1433;databaseName=analytics;encrypt=true),
+ * MSSQL_USER, MSSQL_PASSWORD. SQL Server has no embedded form: without MSSQL_URL the lesson starts
+ * one in Docker when the user opts in with ELKIT_DOCKER=1, else it stops with exit code 2. batch.csv holds "id,name" lines for the batch insert (default: the
+ * chapter's three rows).
+ */
+class db_sqlserver {
+
+    /** mssql-jdbc also logs connection failures on stderr (java.util.logging); the lesson reports them in one line. */
+    static final java.util.logging.Logger DRIVER_LOG = java.util.logging.Logger.getLogger("com.microsoft.sqlserver.jdbc");
+    static {
+        DRIVER_LOG.setLevel(java.util.logging.Level.OFF);
+    }
+
+    /** A row for the batch insert, like the chapter's tuples (1, "Alice"). */
+    record BatchRow(int id, String name) {}
+
+    /** Sample customers the lesson upserts, so that the chapter's query has rows to find. */
+    record Customer(int id, String name, String email, BigDecimal totalSpent) {}
+
+    static final List<Customer> SAMPLE_CUSTOMERS = List.of(
+            new Customer(101, "Alice Johnson", "alice@example.com", new BigDecimal("5420.50")),
+            new Customer(102, "Bob Smith", "bob@example.com", new BigDecimal("890.00")),
+            new Customer(103, "Carol White", "carol@example.com", new BigDecimal("12345.67")),
+            new Customer(105, "Dan Brown", "dan@example.com", new BigDecimal("1000.00")),
+            new Customer(106, "Eve Davis", "eve@example.com", new BigDecimal("2750.25")),
+            new Customer(107, "Frank Miller", "frank@example.com", new BigDecimal("150.75")),
+            new Customer(108, "Grace Lee", "grace@example.com", new BigDecimal("1001.99")),
+            new Customer(109, "Heidi Klum", "heidi@example.com", new BigDecimal("1234567.89")));
+
+    public static void main(String[] args) {
+        Cli.run(args, db_sqlserver::lesson);
+    }
+
+    static void lesson(List<String> args) throws Exception {
+        List<BatchRow> data = args.isEmpty()
+                ? List.of(new BatchRow(1, "Alice"), new BatchRow(2, "Bob"), new BatchRow(3, "Carol"))
+                : readBatchFile(Path.of(args.get(0)));
+        // The target: the user's server from MSSQL_URL, else SQL Server in Docker if the user opts in
+        boolean useDocker = Env.optional("MSSQL_URL").isEmpty();
+        if (useDocker && !Env.get("ELKIT_DOCKER", "").equals("1")) {
+            throw Cli.fail(2, "SQL Server needs MSSQL_URL (a JDBC URL of a running server) or Docker (set ELKIT_DOCKER=1 to start one with Testcontainers)");
+        }
+        if (useDocker && !LocalSqlServer.dockerAvailable()) {
+            throw Cli.fail(2, "SQL Server needs MSSQL_URL or Docker: ELKIT_DOCKER=1 is set but no Docker engine answers");
+        }
+        try (var local = useDocker ? LocalSqlServer.start() : null) {
+            Map<String, String> env = local != null ? local.env() : System.getenv();
+            String url = env.get("MSSQL_URL");
+            String user = local != null ? env.get("MSSQL_USER") : Env.required("MSSQL_USER", "set it with MSSQL_URL and MSSQL_PASSWORD");
+            String password = env.getOrDefault("MSSQL_PASSWORD", "");
+            teach(url, user, password, data);
+        }
+    }
+
+    static void teach(String url, String user, String password, List<BatchRow> data) throws SQLException {
+        // Establish connection: pyodbc.connect("DRIVER=...;SERVER=...;DATABASE=...;UID=...;PWD=...")
+        Cli.step("Establish connection");
+        var props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("loginTimeout", "5");     // seconds to reach the server and log in
+        props.setProperty("socketTimeout", "8000"); // ms a read may wait, the login's too: raise it for long queries
+        Connection conn;
+        try {
+            conn = DriverManager.getConnection(url, props);
+        } catch (SQLException e) {
+            throw Cli.fail("cannot connect to SQL Server at %s as user %s: %s", Db.safeUrl(url), user, Db.reason(e));
+        }
+        System.out.println("Connected to " + Db.safeUrl(url) + " as " + user);
+
+        // Not in the chapter: the query needs a customers table, so create it and upsert sample rows
+        Cli.step("Prepare the customers table (CREATE TABLE IF NOT EXISTS, then upsert sample rows)");
+        try (var stmt = conn.createStatement()) {
+            stmt.execute("""
+                IF OBJECT_ID('customers', 'U') IS NULL
+                CREATE TABLE customers (
+                    customer_id INT PRIMARY KEY,
+                    name NVARCHAR(200) NOT NULL,
+                    email NVARCHAR(200) NULL,
+                    total_spent DECIMAL(12, 2) NOT NULL DEFAULT 0
+                )""");
+        }
+        try (var upsert = conn.prepareStatement("""
+                MERGE customers AS t
+                USING (VALUES (?, ?, ?, ?)) AS s (customer_id, name, email, total_spent)
+                ON t.customer_id = s.customer_id
+                WHEN MATCHED THEN UPDATE SET name = s.name, email = s.email, total_spent = s.total_spent
+                WHEN NOT MATCHED THEN INSERT (customer_id, name, email, total_spent)
+                    VALUES (s.customer_id, s.name, s.email, s.total_spent);""")) {
+            for (var c : SAMPLE_CUSTOMERS) {
+                upsert.setInt(1, c.id());
+                upsert.setString(2, c.name());
+                upsert.setString(3, c.email());
+                upsert.setBigDecimal(4, c.totalSpent());
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+        System.out.println("Upserted " + SAMPLE_CUSTOMERS.size() + " sample customers (autocommit: each statement commits)");
+
+        // Create cursor for executing queries: in JDBC, a Statement
+        Cli.step("Create cursor (a JDBC Statement)");
+        Statement cursor = conn.createStatement();
+
+        // Execute query
+        Cli.step("Execute query: top customers over 1000");
+        ResultSet results = cursor.executeQuery("""
+            SELECT TOP 10 customer_id, name, total_spent
+            FROM customers
+            WHERE total_spent > 1000
+            ORDER BY total_spent DESC""");
+
+        // Fetch results
+        Cli.step("Fetch results");
+        while (results.next()) {
+            int customerId = results.getInt("customer_id");
+            String name = results.getString("name");
+            BigDecimal totalSpent = results.getBigDecimal("total_spent");
+            System.out.printf(Locale.US, "%s (ID: %d): $%,.2f%n", name, customerId, totalSpent);
+        }
+
+        // Clean up
+        Cli.step("Clean up");
+        results.close();
+        cursor.close();
+        conn.close();
+        System.out.println("Result set, statement and connection closed");
+
+        // Best Practices - Database Connections
+
+        // Use try-with-resources (automatic cleanup), Java's context manager
+        Cli.step("Best practices: try-with-resources");
+        try (var conn2 = DriverManager.getConnection(url, props);
+             var stmt = conn2.createStatement();
+             var rs = stmt.executeQuery("SELECT * FROM customers")) {
+            var rows = Db.rows(rs);
+            System.out.println("Fetched rows: " + rows.size());
+        }
+        System.out.println("Connection automatically closed");
+
+        // Use parameterized queries (prevent SQL injection): ? placeholders, as in pyodbc
+        Cli.step("Best practices: parameterized queries");
+        int customerId = 101;
+        try (var conn2 = DriverManager.getConnection(url, props);
+             var query = conn2.prepareStatement("SELECT * FROM customers WHERE customer_id = ?")) {
+            query.setInt(1, customerId);
+            try (var rs = query.executeQuery()) {
+                Table.print(Db.rows(rs));
+            }
+        }
+
+        // A hostile input stays data: the driver sends it apart from the SQL text
+        String userInput = "Robert'); DROP TABLE customers;--";
+        try (var conn2 = DriverManager.getConnection(url, props)) {
+            try (var insert = conn2.prepareStatement("""
+                    MERGE customers AS t
+                    USING (VALUES (?, ?)) AS s (customer_id, name) ON t.customer_id = s.customer_id
+                    WHEN MATCHED THEN UPDATE SET name = s.name
+                    WHEN NOT MATCHED THEN INSERT (customer_id, name) VALUES (s.customer_id, s.name);""")) {
+                insert.setInt(1, 104);
+                insert.setString(2, userInput);
+                insert.executeUpdate();
+            }
+            var found = Db.query(conn2, "SELECT customer_id, name FROM customers WHERE name = ?", userInput);
+            System.out.println("Stored as plain text and found by name: " + found);
+        }
+
+        // NEVER do this (SQL injection vulnerability!): string-built SQL turns input into code
+        String hostile = "x' OR '1'='1";
+        System.out.println("Never build SQL from input. With " + hostile + " it would read:");
+        System.out.println("  SELECT * FROM customers WHERE name = '" + hostile + "'   <- matches every row");
+
+        // Batch inserts for performance: executemany is addBatch + executeBatch, in one transaction
+        Cli.step("Best practices: batch insert in one transaction");
+        try (var conn2 = DriverManager.getConnection(url, props);
+             var stmt = conn2.createStatement()) {
+            stmt.execute("DROP TABLE IF EXISTS customers_batch");
+            stmt.execute("CREATE TABLE customers_batch (id INT PRIMARY KEY, name NVARCHAR(200) NOT NULL)");
+        }
+        try (var conn2 = DriverManager.getConnection(url, props);
+             var insert = conn2.prepareStatement("INSERT INTO customers_batch (id, name) VALUES (?, ?)")) {
+            conn2.setAutoCommit(false);
+            for (var row : data) {
+                insert.setInt(1, row.id());
+                insert.setString(2, row.name());
+                insert.addBatch();
+            }
+            try {
+                insert.executeBatch();
+                conn2.commit();
+            } catch (SQLException e) {
+                conn2.rollback(); // all or nothing: none of the batch's rows stay
+                throw Cli.fail("batch insert rolled back, none of its %d rows stored: %s", data.size(), Db.reason(e));
+            }
+        }
+        System.out.println("Inserted " + data.size() + " rows into customers_batch in one batch, committed once");
+
+        // Use connection pooling for web applications: HikariCP (pyodbc leaves pooling to the ODBC driver manager)
+        Cli.step("Best practices: connection pooling (HikariCP)");
+        var poolConfig = new HikariConfig();
+        poolConfig.setJdbcUrl(url);
+        poolConfig.setUsername(user);
+        poolConfig.setPassword(password);
+        poolConfig.setDataSourceProperties(props);
+        poolConfig.setMinimumIdle(1);
+        poolConfig.setMaximumPoolSize(20);
+        poolConfig.setConnectionTimeout(5_000);
+        try (var pool = new HikariDataSource(poolConfig)) {
+            for (int request = 1; request <= 3; request++) {
+                // close() hands the connection back to the pool instead of closing it
+                try (var conn2 = pool.getConnection();
+                     var stmt = conn2.createStatement();
+                     var rs = stmt.executeQuery("SELECT @@SPID")) {
+                    rs.next();
+                    System.out.println("Request " + request + " served by server session " + rs.getInt(1));
+                }
+            }
+            System.out.println("Open connections in the pool: " + pool.getHikariPoolMXBean().getTotalConnections());
+        }
+
+        Cli.step("The customers table now");
+        try (var conn2 = DriverManager.getConnection(url, props)) {
+            Table.print(Db.query(conn2, "SELECT * FROM customers ORDER BY customer_id"));
+        }
+    }
+
+    /** Reads "id,name" lines (a header line is skipped); a bad line is named with its number. */
+    static List<BatchRow> readBatchFile(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (NoSuchFileException e) {
+            throw Cli.fail("cannot read the batch file %s: no such file", file);
+        } catch (IOException e) {
+            throw Cli.fail("cannot read the batch file %s: %s", file, e.getMessage());
+        }
+        var rows = new ArrayList<BatchRow>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || (i == 0 && line.toLowerCase(Locale.ROOT).startsWith("id,"))) continue;
+            String[] parts = line.split(",", 2);
+            try {
+                rows.add(new BatchRow(Integer.parseInt(parts[0].strip()), parts[1].strip()));
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                throw Cli.fail("%s line %d: expected id,name with a whole-number id, got: %s", file, i + 1, line);
+            }
+        }
+        return rows;
+    }
+}
