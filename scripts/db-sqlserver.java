@@ -64,7 +64,7 @@ class db_sqlserver {
             new Customer(106, "Eve Davis", "eve@example.com", new BigDecimal("2750.25")),
             new Customer(107, "Frank Miller", "frank@example.com", new BigDecimal("150.75")),
             new Customer(108, "Grace Lee", "grace@example.com", new BigDecimal("1001.99")),
-            new Customer(109, "Heidi Klum", "heidi@example.com", new BigDecimal("1234567.89")));
+            new Customer(109, "Heidi Park", "heidi@example.com", new BigDecimal("1234567.89")));
 
     public static void main(String[] args) {
         Cli.run(args, db_sqlserver::lesson);

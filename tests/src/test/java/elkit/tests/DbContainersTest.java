@@ -41,7 +41,7 @@ class DbContainersTest {
                     "PG_URL", pg.getJdbcUrl(), "PG_USER", pg.getUsername(), "PG_PASSWORD", pg.getPassword()));
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(run.out()).contains("Heidi Klum (ID: 109): $1,234,567.89",
+            assertThat(run.out()).contains("Heidi Park (ID: 109): $1,234,567.89",
                     "COPY loaded 10000 rows; customers_copy now has 10000 rows");
         }
     }
@@ -56,7 +56,7 @@ class DbContainersTest {
                     "MYSQL_URL", mysql.getJdbcUrl(), "MYSQL_USER", mysql.getUsername(), "MYSQL_PASSWORD", mysql.getPassword()));
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(run.out()).contains("Heidi Klum (ID: 109): $1,234,567.89",
+            assertThat(run.out()).contains("Heidi Park (ID: 109): $1,234,567.89",
                     "Inserted 3 rows into customers_batch in one batch, committed once");
         }
     }
@@ -71,7 +71,7 @@ class DbContainersTest {
                     "MSSQL_URL", mssql.getJdbcUrl(), "MSSQL_USER", mssql.getUsername(), "MSSQL_PASSWORD", mssql.getPassword()));
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(run.out()).contains("Heidi Klum (ID: 109): $1,234,567.89",
+            assertThat(run.out()).contains("Heidi Park (ID: 109): $1,234,567.89",
                     "Inserted 3 rows into customers_batch in one batch, committed once");
         }
     }
@@ -83,6 +83,6 @@ class DbContainersTest {
         var run = ScriptRun.run("db-sqlserver", dir, Map.of("MSSQL_URL", "", "ELKIT_DOCKER", "1"));
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("[elkit] started SQL Server in Docker", "Heidi Klum (ID: 109): $1,234,567.89");
+        assertThat(run.out()).contains("[elkit] started SQL Server in Docker", "Heidi Park (ID: 109): $1,234,567.89");
     }
 }

