@@ -1,0 +1,146 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DESCRIPTION Exercise 2, reference solution.
+//DEPS com.squareup.okhttp3:okhttp-jvm:5.5.1
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
+//SOURCES ../../../../lib/src/main/java/elkit/local/LocalApi.java
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+
+/**
+ * Exercise 2: the chapter's get_customers, made safe for a pipeline.
+ *
+ * Write {@link #fetchAllCustomers}: GET {baseUrl}/customers?limit=100&offset=N until a batch is empty
+ * ({"customers": [...]}), and return every customer, each exactly once, in order. Unlike the chapter:
+ *   1. an error status (4xx/5xx) must raise an IOException, not end the loop quietly with half the data;
+ *   2. a server that never sends an empty batch must not hang you: stop after 1,000 pages, or when a
+ *      batch repeats the previous one, by raising an exception.
+ *
+ * Run it: ../../../jbang ex02-api-pages.java   It grades your code and exits 0 when all checks pass.
+ */
+class ex02_api_pages {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static List<JsonNode> fetchAllCustomers(OkHttpClient client, String baseUrl) throws IOException {
+        int limit = 100;
+        var customers = new ArrayList<JsonNode>();
+        JsonNode previous = null;
+        for (int offset = 0, page = 0; ; offset += limit, page++) {
+            if (page >= 1_000) throw new IOException("more than 1000 pages from " + baseUrl + "/customers: giving up");
+            var request = new Request.Builder().url(baseUrl + "/customers?limit=" + limit + "&offset=" + offset).build();
+            JsonNode batch;
+            try (var response = client.newCall(request).execute()) {
+                if (!response.isSuccessful()) {
+                    throw new IOException("GET " + request.url() + " answered " + response.code());
+                }
+                batch = MAPPER.readTree(response.body().string()).path("customers");
+            }
+            if (batch.isEmpty()) return customers;
+            if (batch.equals(previous)) throw new IOException("GET " + request.url() + " repeated the previous page");
+            batch.forEach(customers::add);
+            previous = batch;
+        }
+    }
+
+    // ---- grading: do not edit below this line ----
+
+    public static void main(String[] args) throws Exception {
+        var report = new ArrayList<String>();
+        int passed = 0;
+        var client = new OkHttpClient.Builder().callTimeout(java.time.Duration.ofSeconds(10)).build();
+        try (var api = elkit.local.LocalApi.start()) {
+            String baseUrl = api.env().get("API_BASE_URL");
+            passed += check(report, "every customer exactly once, in order", () -> {
+                var customers = fetchAllCustomers(client, baseUrl);
+                var ids = customers.stream().map(c -> c.path("customer_id").asInt()).toList();
+                var expected = java.util.stream.IntStream.rangeClosed(1, elkit.local.LocalApi.CUSTOMERS).boxed().toList();
+                if (!ids.equals(expected)) throw new AssertionError("expected ids 1.." + expected.size() + ", got " + ids.size() + " ids: " + abbreviate(ids));
+            });
+            passed += check(report, "pages of 100, not one request per customer", () -> {
+                int before = api.requests().size();
+                fetchAllCustomers(client, baseUrl);
+                int made = api.requests().size() - before;
+                if (made > 4) throw new AssertionError("expected at most 4 requests (3 pages and the empty one), made " + made);
+            });
+        }
+        passed += check(report, "an error status raises instead of returning half the data", () ->
+                expectFailure(client, (url, offset) -> offset >= 100 ? 500 : 200));
+        passed += check(report, "a server that repeats the same page forever is stopped", () ->
+                expectFailure(client, (url, offset) -> 0)); // 0: the first page again, whatever is asked
+        report.forEach(System.out::println);
+        System.out.printf("Score: %d/%d%n", passed, report.size());
+        System.exit(passed == report.size() ? 0 : 1);
+    }
+
+    interface Check { void run() throws Exception; }
+
+    /** Answers a status for a request: 200 with the page asked for, 0 with the first page, else that error. */
+    interface Behaviour { int status(String url, int offset); }
+
+    static int check(List<String> report, String title, Check check) {
+        try {
+            check.run();
+            report.add("PASS  " + title);
+            return 1;
+        } catch (Throwable e) {
+            report.add("FAIL  " + title + ": " + e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Runs the learner's code against a misbehaving server: it must raise, within 10 seconds. */
+    static void expectFailure(OkHttpClient client, Behaviour behaviour) throws Exception {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/customers", exchange -> {
+            String query = String.valueOf(exchange.getRequestURI().getQuery());
+            var m = java.util.regex.Pattern.compile("offset=(\\d+)").matcher(query);
+            int offset = m.find() ? Integer.parseInt(m.group(1)) : 0;
+            int status = behaviour.status(exchange.getRequestURI().toString(), offset);
+            int from = status == 0 ? 0 : offset;
+            var batch = MAPPER.createArrayNode();
+            for (int id = from + 1; id <= from + 100; id++) batch.addObject().put("customer_id", id);
+            byte[] body = (status == 200 || status == 0)
+                    ? MAPPER.createObjectNode().set("customers", batch).toString().getBytes()
+                    : "{\"error\": \"server error\"}".getBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status == 0 ? 200 : status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String baseUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+            var result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return fetchAllCustomers(client, baseUrl);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            List<JsonNode> customers;
+            try {
+                customers = result.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                result.cancel(true);
+                throw new AssertionError("still fetching after 10 s: the loop does not stop");
+            } catch (java.util.concurrent.ExecutionException raised) {
+                if (raised.getCause() instanceof UnsupportedOperationException u) throw u;
+                return; // it raised: the pipeline knows something is wrong
+            }
+            throw new AssertionError("returned " + customers.size() + " customers as if all was well");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    static String abbreviate(List<Integer> ids) {
+        return ids.size() <= 6 ? ids.toString() : ids.subList(0, 3) + "..." + ids.subList(ids.size() - 3, ids.size());
+    }
+}
