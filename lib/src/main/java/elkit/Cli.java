@@ -1,5 +1,10 @@
 package elkit;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,6 +55,7 @@ public final class Cli {
 
     /** Runs {@code lesson}; turns any exception into one line on stderr and a non-zero exit. */
     public static void run(String[] args, Lesson lesson) {
+        printUtf8();
         var rest = new ArrayList<>(Arrays.asList(args));
         boolean verbose = rest.remove("--verbose");
         String program = programName();
@@ -69,7 +75,17 @@ public final class Cli {
             exitCode = 1;
         }
         System.out.flush();
+        System.err.flush();
         if (exitCode != 0) System.exit(exitCode);
+    }
+
+    /**
+     * Like Python 3, print UTF-8 even when the locale is POSIX (LANG=C, many containers and CI
+     * machines): JDK 17 would print "Zoë" as "Zo?" there.
+     */
+    private static void printUtf8() {
+        System.setOut(new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.err)), true, StandardCharsets.UTF_8));
     }
 
     /** The message of {@code e}, with the root cause's message when it adds something. */
