@@ -47,14 +47,12 @@ class JbangLauncherTest {
 
     @BeforeAll
     static void emptyCaches() throws IOException {
-        var fakeMvnDir = Files.createDirectories(home.resolve("no-mvn-bin"));
         env = new HashMap<>();
         env.put("JBANG_DIR", home.resolve("jbang-dir").toString());          // empty JBang cache
         env.put("ELKIT_JBANG_CACHE", home.resolve("jbang-bootstrap").toString()); // JBang not fetched yet
         env.put("ELKIT_WORK", home.resolve("work").toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("PATH", withoutJbang(System.getenv("PATH")));
-        env.put("FAKE_MVN_DIR", fakeMvnDir.toString());
     }
 
     static String withoutJbang(String path) {
@@ -100,7 +98,7 @@ class JbangLauncherTest {
     @Order(2)
     void theSecondRunNeedsNeitherMavenNorTheNetwork() throws IOException {
         // an mvn first on PATH that records being called and fails
-        Path fakeMvn = Path.of(env.get("FAKE_MVN_DIR"), "mvn");
+        Path fakeMvn = Files.createDirectories(home.resolve("failing-mvn-bin")).resolve("mvn");
         Path called = home.resolve("mvn-was-called");
         Files.writeString(fakeMvn, "#!/bin/sh\ntouch '" + called + "'\nexit 1\n");
         Files.setPosixFilePermissions(fakeMvn, PosixFilePermissions.fromString("rwxr-xr-x"));
