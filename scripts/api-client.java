@@ -3,15 +3,21 @@
 //DESCRIPTION Chapter 5, "Real-World API Example": DataAPIClient with offset pagination, a client-side rate limit, retries and createOrder.
 //DEPS com.squareup.okhttp3:okhttp-jvm:5.5.1
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
+//DEPS dev.failsafe:failsafe-okhttp:3.3.2
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Http.java
+//SOURCES ../lib/src/main/java/elkit/Retries.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.Timeout;
+import dev.failsafe.okhttp.FailsafeCall;
 import elkit.Cli;
 import elkit.Env;
 import elkit.Http;
+import elkit.Retries;
 import elkit.local.LocalApi;
 
 import java.io.IOException;
@@ -21,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -42,6 +49,7 @@ class api_client {
         private final String baseUrl;
         private final Headers headers;
         private final OkHttpClient http;
+        private final FailsafeCall.FailsafeCallBuilder retrying;
         private final Duration minInterval;
         private long lastAnswer = System.nanoTime() - Duration.ofDays(1).toNanos();
 
@@ -50,7 +58,23 @@ class api_client {
             this.headers = Headers.of(
                     "Authorization", "Bearer " + apiKey,
                     "Accept", "application/json");
-            this.http = Http.client();                // timeouts, and retries on 429/5xx with backoff
+            this.http = new OkHttpClient.Builder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .readTimeout(Duration.ofSeconds(10))
+                    .build();
+            // Retries on 429/5xx with backoff 1, 2, 4 s and Retry-After, as in the retries lesson, within 60 s a call
+            Set<Integer> statusForcelist = Set.of(429, 500, 502, 503, 504);
+            RetryPolicy<Response> retryStrategy = RetryPolicy.<Response>builder()
+                    .withMaxRetries(3)
+                    .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
+                    .handleResultIf(response -> statusForcelist.contains(response.code()))
+                    .handleIf(Retries::isDroppedConnection)
+                    .abortIf(response -> !Retries.isIdempotent(response.request()))
+                    .withDelayFn(Retries::retryAfterHeader)
+                    .abortIf(Retries::asksToWaitTooLong)
+                    .build();
+            this.retrying = FailsafeCall.with(Retries.raiseWhenExhausted(statusForcelist),
+                    Timeout.<Response>builder(Duration.ofSeconds(60)).withInterrupt().build(), retryStrategy);
             this.minInterval = Duration.ofMillis(500); // Rate limiting - be nice to APIs! 0.5 s between requests
         }
 
@@ -67,7 +91,7 @@ class api_client {
                         .build();
                 waitForRateLimit();
                 JsonNode data;
-                try (Response response = http.newCall(new Request.Builder().url(url).headers(headers).build()).execute()) {
+                try (Response response = retrying.compose(http.newCall(new Request.Builder().url(url).headers(headers).build())).execute()) {
                     // Not 200: an error, not a silent break, so that a partial list is never taken for all of it
                     data = Http.readJson(Http.raiseForStatus(response));
                 } finally {
@@ -92,11 +116,11 @@ class api_client {
             Request request = new Request.Builder()
                     .url(baseUrl + "/orders")
                     .headers(headers)
-                    .header(Http.IDEMPOTENCY_KEY, UUID.randomUUID().toString())
+                    .header(Retries.IDEMPOTENCY_KEY, UUID.randomUUID().toString())
                     .post(Http.json(orderData))
                     .build();
             waitForRateLimit();
-            try (Response response = http.newCall(request).execute()) {
+            try (Response response = retrying.compose(http.newCall(request)).execute()) {
                 return Http.readJson(Http.raiseForStatus(response));
             } finally {
                 lastAnswer = System.nanoTime();

@@ -6,17 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 import okhttp3.HttpUrl;
-import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -24,9 +19,9 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * Thin helpers over OkHttp and Jackson for the API lessons: what {@code requests} and urllib3's
- * {@code Retry} give a Python user. A retry policy as an OkHttp interceptor, JSON in and out with
- * errors that name the URL, {@code raise_for_status}, and paginators with a loop guard.
+ * Thin helpers over OkHttp and Jackson for the API lessons: what {@code requests} gives a Python user
+ * and OkHttp does not. JSON in and out with errors that name the URL, {@code raise_for_status}, and
+ * paginators with a loop guard. Retries are Failsafe's, with the adapters in {@link Retries}.
  */
 public final class Http {
     private Http() {}
@@ -36,9 +31,6 @@ public final class Http {
 
     /** Default page cap of the paginators: a runaway server is stopped here at the latest. */
     public static final int MAX_PAGES = 1000;
-
-    /** The header that marks a POST as safe to retry: the server applies a repeated key once. */
-    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     // ---------------------------------------------------------------- errors
 
@@ -57,178 +49,9 @@ public final class Http {
         public String url() { return url; }
     }
 
-    /** A request that kept failing through every retry. */
-    public static final class RetriesExhausted extends StatusException {
-        RetriesExhausted(String message, int status, String url) { super(message, status, url); }
-    }
-
-    /** No answer within a configured timeout. The message names the URL and the bound. */
-    public static final class Timeout extends InterruptedIOException {
-        Timeout(String message, Throwable cause) {
-            super(message);
-            if (cause != null) initCause(cause);
-        }
-    }
-
     /** Pagination that does not end by itself: the page cap was reached, or a page or cursor came back. */
     public static final class RunawayPagination extends IOException {
         RunawayPagination(String message) { super(message); }
-    }
-
-    // ---------------------------------------------------------------- the client
-
-    /**
-     * The retry policy, urllib3's {@code Retry(total, backoff_factor, status_forcelist)}: up to
-     * {@code maxRetries} retries on {@code statuses} and on connection errors, waiting
-     * {@code backoff * 2^(n-1)} (1, 2, 4 s for 1 s), or what the server's {@code Retry-After} asks,
-     * when that is at most {@code maxWait}. {@code log} hears each retry (e.g. {@code System.out::println}).
-     */
-    public record Retry(int maxRetries, Duration backoff, Set<Integer> statuses, Duration maxWait,
-                        Consumer<String> log) {
-        public static final Set<Integer> RETRY_STATUSES = Set.of(429, 500, 502, 503, 504);
-
-        /** 3 retries, 1 s backoff, on 429/500/502/503/504, Retry-After honoured up to 120 s, silent. */
-        public static Retry standard() {
-            return new Retry(3, Duration.ofSeconds(1), RETRY_STATUSES, Duration.ofSeconds(120), message -> {});
-        }
-
-        public Retry withBackoff(Duration backoff) {
-            return new Retry(maxRetries, backoff, statuses, maxWait, log);
-        }
-
-        public Retry withLog(Consumer<String> log) {
-            return new Retry(maxRetries, backoff, statuses, maxWait, log);
-        }
-
-        /** The wait before retry {@code n} (1-based) when the server does not say. */
-        public Duration backoffFor(int n) {
-            return backoff.multipliedBy(1L << Math.min(n - 1, 20));
-        }
-    }
-
-    /** A client with connect, read and call timeouts, and the retry policy as an interceptor. */
-    public static OkHttpClient client(Duration connect, Duration read, Duration call, Retry retry) {
-        return new OkHttpClient.Builder()
-                .connectTimeout(connect)
-                .readTimeout(read)
-                .callTimeout(call)
-                .addInterceptor(new RetryInterceptor(retry))
-                .build();
-    }
-
-    /** Connect 5 s, read 10 s, whole call (retries included) 60 s, and {@link Retry#standard()}. */
-    public static OkHttpClient client() {
-        return client(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60), Retry.standard());
-    }
-
-    /**
-     * Retries a request by the {@link Retry} policy. Only idempotent methods are retried (GET, HEAD,
-     * PUT, DELETE, OPTIONS); a POST or PATCH only when it carries an {@code Idempotency-Key} header.
-     * Timeouts are not retried: they surface as {@link Timeout}, naming the URL and the bound.
-     */
-    public static final class RetryInterceptor implements Interceptor {
-        private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
-        private final Retry policy;
-
-        public RetryInterceptor(Retry policy) {
-            this.policy = policy;
-        }
-
-        @Override
-        public Response intercept(Chain chain) throws IOException {
-            Request request = chain.request();
-            String what = request.method() + " " + request.url();
-            long started = System.nanoTime();
-            boolean retryable = IDEMPOTENT.contains(request.method()) || request.header(IDEMPOTENCY_KEY) != null;
-            for (int retry = 1; ; retry++) {
-                Response response;
-                try {
-                    response = chain.proceed(request);
-                } catch (IOException e) {
-                    if (chain.call().isCanceled()) throw cancelled(chain, what, started, e);
-                    if (e instanceof SocketTimeoutException) {
-                        boolean connecting = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect");
-                        int millis = connecting ? chain.connectTimeoutMillis() : chain.readTimeoutMillis();
-                        throw new Timeout(what + ": no answer within " + seconds(Duration.ofMillis(millis))
-                                + (connecting ? " (connect timeout)" : " (read timeout)"), e);
-                    }
-                    if (e instanceof InterruptedIOException) throw e; // interrupted: never retried
-                    if (!retryable || retry > policy.maxRetries() || chain.call().isCanceled()) {
-                        throw new IOException(what + ": " + describe(e)
-                                + (retry > 1 ? " (after " + (retry - 1) + " retries)" : ""), e);
-                    }
-                    Duration wait = policy.backoffFor(retry);
-                    policy.log().accept(String.format("retry %d/%d in %s: %s failed: %s",
-                            retry, policy.maxRetries(), seconds(wait), what, describe(e)));
-                    pause(chain, wait, what, started);
-                    continue;
-                }
-                int status = response.code();
-                if (!policy.statuses().contains(status) || !retryable) return response;
-                String answer = status + reason(response);
-                if (retry > policy.maxRetries()) {
-                    response.close();
-                    throw new RetriesExhausted(what + " failed: " + answer + " after "
-                            + policy.maxRetries() + " retries", status, request.url().toString());
-                }
-                Duration retryAfter = retryAfter(response);
-                response.close();
-                if (retryAfter != null && retryAfter.compareTo(policy.maxWait()) > 0) {
-                    throw new RetriesExhausted(what + " failed: " + answer + ", and the server asks to retry after "
-                            + seconds(retryAfter) + ", longer than this client waits (" + seconds(policy.maxWait()) + ")",
-                            status, request.url().toString());
-                }
-                Duration wait = retryAfter != null ? retryAfter : policy.backoffFor(retry);
-                policy.log().accept(String.format("retry %d/%d in %s%s: %s answered %s",
-                        retry, policy.maxRetries(), seconds(wait), retryAfter != null ? " (Retry-After)" : "",
-                        what, answer));
-                pause(chain, wait, what, started);
-            }
-        }
-
-        /** The call was cancelled: by its call timeout (say so, with the bound) or by the caller. */
-        private static InterruptedIOException cancelled(Chain chain, String what, long started, Exception cause) {
-            long callTimeout = chain.call().timeout().timeoutNanos();
-            if (callTimeout > 0 && System.nanoTime() - started >= callTimeout - 50_000_000L) {
-                // no cause: the socket's "Socket closed" would hide this message as the root cause
-                return new Timeout(what + ": no complete answer within " + seconds(Duration.ofNanos(callTimeout))
-                        + " (call timeout, retries included)", null);
-            }
-            var e = new InterruptedIOException(what + ": cancelled");
-            if (cause != null) e.initCause(cause);
-            return e;
-        }
-
-        /** Sleeps, but gives up when the call is cancelled (its call timeout fired). */
-        private static void pause(Chain chain, Duration wait, String what, long started) throws InterruptedIOException {
-            long end = System.nanoTime() + wait.toNanos();
-            try {
-                for (long left; (left = end - System.nanoTime()) > 0; ) {
-                    if (chain.call().isCanceled()) throw cancelled(chain, what + " (while waiting to retry)", started, null);
-                    Thread.sleep(Math.max(1, Math.min(left / 1_000_000, 50)));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException(what + ": interrupted while waiting to retry");
-            }
-        }
-    }
-
-    /**
-     * The server's {@code Retry-After}: delay-seconds or an HTTP date. Null when absent or unreadable.
-     * A date is rounded up to the next whole second, since the header carries whole seconds only.
-     */
-    public static Duration retryAfter(Response response) {
-        String value = response.header("Retry-After");
-        if (value == null || value.isBlank()) return null;
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException notSeconds) {
-            var date = response.headers().getDate("Retry-After");
-            if (date == null) return null;
-            Duration left = Duration.between(Instant.now(), date.toInstant());
-            return left.isNegative() ? Duration.ZERO : left;
-        }
     }
 
     // ---------------------------------------------------------------- statuses and JSON
@@ -272,9 +95,23 @@ public final class Http {
         }
     }
 
+    /**
+     * How a paginator sends one request: {@code send(client)} sends it plainly; a lambda can send it
+     * through a retry policy: {@code request -> FailsafeCall.with(policy).compose(client.newCall(request)).execute()}.
+     */
+    @FunctionalInterface
+    public interface Send {
+        Response execute(Request request) throws IOException;
+    }
+
+    /** Sends each request once with {@code client}, no retries. */
+    public static Send send(OkHttpClient client) {
+        return request -> client.newCall(request).execute();
+    }
+
     /** GET {@code url} with the headers of {@code template}, raise for status, parse the JSON. */
-    public static JsonNode getJson(OkHttpClient client, Request template, HttpUrl url) throws IOException {
-        try (Response response = client.newCall(template.newBuilder().url(url).build()).execute()) {
+    public static JsonNode getJson(Send client, Request template, HttpUrl url) throws IOException {
+        try (Response response = client.execute(template.newBuilder().url(url).build())) {
             return readJson(raiseForStatus(response));
         }
     }
@@ -323,7 +160,7 @@ public final class Http {
     }
 
     /** Page numbers: {@code ?page=1, 2, ...} until {@code itemsField} is an empty list. */
-    public static List<JsonNode> pagesByNumber(OkHttpClient client, Request template, String pageParam,
+    public static List<JsonNode> pagesByNumber(Send client, Request template, String pageParam,
                                                String itemsField, int maxPages) throws IOException {
         var all = new ArrayList<JsonNode>();
         var guard = new LoopGuard("GET " + template.url(), maxPages);
@@ -337,7 +174,7 @@ public final class Http {
     }
 
     /** Offset and limit: {@code ?limit=L&offset=0, L, 2L ...} until a batch is empty. */
-    public static List<JsonNode> pagesByOffset(OkHttpClient client, Request template, int limit,
+    public static List<JsonNode> pagesByOffset(Send client, Request template, int limit,
                                                String itemsField, int maxPages) throws IOException {
         var all = new ArrayList<JsonNode>();
         var guard = new LoopGuard("GET " + template.url(), maxPages);
@@ -355,7 +192,7 @@ public final class Http {
      * A cursor: each answer names the next one at {@code nextCursorPointer} (a JSON pointer such
      * as {@code /next_cursor}); it ends when that is missing, null or empty. A repeated cursor stops.
      */
-    public static List<JsonNode> pagesByCursor(OkHttpClient client, Request template, String cursorParam,
+    public static List<JsonNode> pagesByCursor(Send client, Request template, String cursorParam,
                                                String itemsField, String nextCursorPointer, int maxPages)
             throws IOException {
         var all = new ArrayList<JsonNode>();
@@ -377,14 +214,14 @@ public final class Http {
      * The {@code Link: <url>; rel="next"} header (GitHub style): follows it until there is none.
      * {@code itemsField} null means the body itself is the list.
      */
-    public static List<JsonNode> pagesByLinkHeader(OkHttpClient client, Request template, String itemsField,
+    public static List<JsonNode> pagesByLinkHeader(Send client, Request template, String itemsField,
                                                    int maxPages) throws IOException {
         var all = new ArrayList<JsonNode>();
         var guard = new LoopGuard("GET " + template.url(), maxPages);
         HttpUrl url = template.url();
         while (url != null) {
             guard.check(url.toString(), null);
-            try (Response response = client.newCall(template.newBuilder().url(url).build()).execute()) {
+            try (Response response = client.execute(template.newBuilder().url(url).build())) {
                 items(readJson(raiseForStatus(response)), itemsField, url).forEach(all::add);
                 url = nextLink(response);
             }
@@ -423,15 +260,10 @@ public final class Http {
             503, "Service Unavailable", 504, "Gateway Timeout");
 
     /** The reason phrase; some servers send none (HTTP/2 never does), so the usual one stands in. */
-    private static String reason(Response response) {
+    static String reason(Response response) {
         String message = response.message();
         if (message == null || message.isBlank()) message = REASONS.get(response.code());
         return message == null ? "" : " " + message;
-    }
-
-    private static String describe(IOException e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
     static String seconds(Duration d) {

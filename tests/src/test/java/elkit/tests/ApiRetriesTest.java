@@ -49,7 +49,7 @@ class ApiRetriesTest {
                 .containsPattern("-> 200 after 1\\.\\d s")
                 // 404 not retried; persistent 500 ends in an error naming URL and status
                 .contains("Request failed: GET " + base + "/no-such-endpoint failed: 404 Not Found")
-                .contains("Request failed: GET " + base + "/data?fail=500 failed: 500 Internal Server Error after 3 retries")
+                .contains("Request failed: GET " + base + "/data?fail=500 failed: 500 Internal Server Error after 4 attempts")
                 // the read timeout
                 .contains("Timed out: GET " + base + "/products?slow_ms=3000: no answer within 1 s (read timeout)")
                 // pagination
@@ -65,6 +65,24 @@ class ApiRetriesTest {
             assertThat(count("GET /v1/items?page=" + page)).as("page " + page).isEqualTo(2); // both paginators
         }
         assertThat(count("GET /v1/items?page=7")).isZero(); // the empty page 6 ends the list
+    }
+
+    @Test
+    void anApiThatIsNotThereIsOneLineAtOnceNotHalfAMinuteOfRetries() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        String baseUrl = "http://127.0.0.1:" + closedPort + "/v1";
+
+        var run = ScriptRun.run("api-retries", dir, Map.of("API_BASE_URL", baseUrl, "API_TOKEN", "secret-token-1"));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).doesNotContain("retry 1/3").doesNotContain("Request failed");
+        assertThat(run.err().lines().toList()).singleElement().asString()
+                .startsWith("api-retries: cannot connect to the API at " + baseUrl + " (Failed to connect to ")
+                .endsWith("): is it running? Check API_BASE_URL");
+        assertThat(run.out() + run.err()).doesNotContain("secret-token-1");
     }
 
     @Test
