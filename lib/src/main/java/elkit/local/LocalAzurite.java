@@ -68,6 +68,8 @@ public final class LocalAzurite implements AutoCloseable {
                     .directory(home().toFile())
                     .redirectErrorStream(true)
                     .start();
+            // If this JVM ends without close() (Ctrl-C, System.exit), Node must not outlive it
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "azurite-stop"));
             String endpoint = awaitEndpoint(process);
             var local = new LocalAzurite(process, endpoint);
             System.out.printf("[elkit] AZURE_STORAGE_CONNECTION_STRING is not set: started a local Azurite %s (blob service) on %s in %.1f s; it stops at the end%n",
