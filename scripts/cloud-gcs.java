@@ -64,6 +64,10 @@ class cloud_gcs {
         }
         Path localFile = DataFiles.input(args, 0, "customers.csv");
         String bucketName = Env.get("GCS_BUCKET", LESSON_BUCKET);
+        var credentials = Env.optional("GOOGLE_APPLICATION_CREDENTIALS").map(Path::of);
+        if (!standIn && emulatorHost == null && credentials.isPresent() && !Files.isReadable(credentials.get())) {
+            throw Cli.fail("GOOGLE_APPLICATION_CREDENTIALS names %s, which does not exist or cannot be read", credentials.get());
+        }
         String downloadName = args.size() > 1 ? args.get(1) : "raw/data.csv";
         try {
             teach(emulatorHost, standIn, bucketName, localFile, downloadName);
@@ -106,7 +110,7 @@ class cloud_gcs {
             bucket = storage.create(BucketInfo.of(bucketName));
             System.out.println("Created bucket " + bucket.getName() + " on the emulator");
         } else {
-            throw Cli.fail("bucket '%s' does not exist at %s (GCS_BUCKET)", bucketName, where(emulatorHost, false));
+            throw Cli.fail("bucket '%s' does not exist %s (GCS_BUCKET)", bucketName, where(emulatorHost, false));
         }
 
         // Upload file: bucket.blob('raw/data.csv').upload_from_filename('local_data.csv')
@@ -170,6 +174,7 @@ class cloud_gcs {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException) return "cannot connect (" + t.getMessage() + ") after 3 attempts";
             if (t instanceof java.net.SocketTimeoutException) return "no answer in time (" + t.getMessage() + ")";
+            if (t instanceof java.net.UnknownHostException) return "cannot resolve the host " + t.getMessage() + " (no network or DNS?)";
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
         return (e.getCode() > 0 ? "HTTP " + e.getCode() + " " : "") + (e.getReason() != null ? e.getReason() + ": " : "") + message;
