@@ -134,7 +134,7 @@ class cloud_azure {
             HttpResponse<Void> withoutSas = http.send(HttpRequest.newBuilder(URI.create(blobClient.getBlobUrl())).build(), HttpResponse.BodyHandlers.discarding());
             System.out.println("GET without the SAS: HTTP " + withoutSas.statusCode() + " (refused: the container is private)");
         } catch (BlobStorageException e) {
-            // The service's own reason (AuthenticationFailed, ContainerNotFound, BlobNotFound ...) in one line
+            // The service's own reason in one line: AuthenticationFailed on Azure (Azurite says AuthorizationFailure), BlobNotFound ...
             throw Cli.fail("Azure Blob Storage answered HTTP %d %s to %s %s", e.getStatusCode(), e.getErrorCode(),
                     e.getResponse().getRequest().getHttpMethod(), e.getResponse().getRequest().getUrl());
         } catch (RuntimeException e) {

@@ -2,20 +2,27 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import elkit.local.LocalAzurite;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,6 +201,45 @@ class CloudAzureTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("cloud-azure: AZURE_STORAGE_CONNECTION_STRING is not set and the local Azurite cannot run:"
                 + " Node.js (node) is not on PATH (install Node.js 18+ with npm, e.g. apt-get install nodejs npm, or set AZURE_STORAGE_CONNECTION_STRING)\n");
+    }
+
+    @Test
+    void sandboxAzurePrintsAConnectionStringThatWorksAndStopsOnTerminate() throws Exception {
+        var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "sandbox", "azure");
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String connectionString = null;
+            var lines = new ArrayList<String>();
+            var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            for (String line; (line = reader.readLine()) != null; ) {
+                lines.add(line);
+                if (line.startsWith("export AZURE_STORAGE_CONNECTION_STRING='")) {
+                    connectionString = line.substring(line.indexOf('\'') + 1, line.length() - 1);
+                }
+                if (line.equals("# Stop it with Ctrl-C.")) break;
+            }
+            assertThat(connectionString).as(String.join("\n", lines)).isNotNull();
+            var sandboxContainer = new BlobServiceClientBuilder().connectionString(connectionString).buildClient()
+                    .getBlobContainerClient("from-the-sandbox");
+            sandboxContainer.create();
+            sandboxContainer.getBlobClient("hello.txt").upload(BinaryData.fromString("hello"));
+            assertThat(sandboxContainer.getBlobClient("hello.txt").downloadContent().toString()).isEqualTo("hello");
+            int port = Integer.parseInt(connectionString.replaceAll(".*BlobEndpoint=http://127\\.0\\.0\\.1:(\\d+)/.*", "$1"));
+
+            process.destroy(); // SIGTERM, what Ctrl-C's shutdown path runs too
+
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("sandbox ended").isTrue();
+            try (var socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                throw new AssertionError("Azurite still listens on " + port + " after the sandbox stopped");
+            } catch (IOException expected) {
+                // refused: Azurite is gone with the sandbox
+            }
+        } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
     }
 
     /**
