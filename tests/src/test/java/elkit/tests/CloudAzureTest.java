@@ -242,6 +242,28 @@ class CloudAzureTest {
         }
     }
 
+    @Test
+    void aFailedFirstInstallSaysSoAndLeavesNothingHalfInstalled() throws Exception {
+        // npm that fails as it would offline; node is still found in /usr/bin or wherever PATH has it
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path npm = bin.resolve("npm");
+        Files.writeString(npm, "#!/bin/sh\necho 'npm error code ENOTFOUND'\necho 'npm error network request to the registry failed' >&2\nexit 1\n");
+        npm.toFile().setExecutable(true);
+        Path cache = dir.resolve("cache");
+
+        var run = ScriptRun.run("cloud-azure", dir, Map.of("AZURE_STORAGE_CONNECTION_STRING", "", "XDG_CACHE_HOME", cache.toString(),
+                "PATH", bin + java.io.File.pathSeparator + System.getenv("PATH")), sample());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).isEqualTo("[elkit] first use: installing Azurite 3.37.0 with npm into "
+                + cache.resolve("elkit/azurite-3.37.0") + " (once, about a minute)\n");
+        assertThat(run.err()).isEqualTo("cloud-azure: AZURE_STORAGE_CONNECTION_STRING is not set and the local Azurite did not start:"
+                + " npm could not install Azurite 3.37.0: npm error network request to the registry failed\n");
+        try (var left = Files.list(cache.resolve("elkit"))) {
+            assertThat(left).as("no half-installed Azurite, no staging folder").isEmpty();
+        }
+    }
+
     /**
      * A TCP proxy in front of Azurite that passes everything until a response has sent {@code limit}
      * bytes, then drops that connection and stops listening: a network that dies midway through a download.
