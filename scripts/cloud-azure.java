@@ -149,7 +149,7 @@ class cloud_azure {
             return LocalAzurite.start();
         } catch (LocalAzurite.Unavailable e) {
             throw Cli.fail(2, "AZURE_STORAGE_CONNECTION_STRING is not set and the local Azurite cannot run: %s"
-                    + " (install Node.js 18+ with npm, e.g. apt-get install nodejs npm, or set AZURE_STORAGE_CONNECTION_STRING)", e.getMessage());
+                    + " (install Node.js 20 or newer with npm, or set AZURE_STORAGE_CONNECTION_STRING)", e.getMessage());
         } catch (IllegalStateException | java.io.UncheckedIOException e) {
             throw Cli.fail("AZURE_STORAGE_CONNECTION_STRING is not set and the local Azurite did not start: %s", e.getMessage());
         }

@@ -200,7 +200,7 @@ class CloudAzureTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("cloud-azure: AZURE_STORAGE_CONNECTION_STRING is not set and the local Azurite cannot run:"
-                + " Node.js (node) is not on PATH (install Node.js 18+ with npm, e.g. apt-get install nodejs npm, or set AZURE_STORAGE_CONNECTION_STRING)\n");
+                + " Node.js (node) is not on PATH (install Node.js 20 or newer with npm, or set AZURE_STORAGE_CONNECTION_STRING)\n");
     }
 
     @Test

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import elkit.local.LocalAzurite;
 import elkit.local.LocalSqlServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -43,7 +47,7 @@ class CloudContainersTest {
     @Test
     void cloudAzureAgainstAzuriteInDocker() {
         assumeDocker();
-        try (var azurite = new GenericContainer<>("mcr.microsoft.com/azure-storage/azurite:3.35.0")
+        try (var azurite = new GenericContainer<>("mcr.microsoft.com/azure-storage/azurite:" + LocalAzurite.VERSION)
                 .withCommand("azurite-blob", "--blobHost", "0.0.0.0", "--inMemoryPersistence", "--disableTelemetry")
                 .withExposedPorts(10000)) {
             azurite.start();
@@ -65,7 +69,7 @@ class CloudContainersTest {
     }
 
     @Test
-    void cloudGcsAgainstFakeGcsServerInDocker() {
+    void cloudGcsAgainstFakeGcsServerInDocker() throws Exception {
         assumeDocker();
         try (var gcs = new GenericContainer<>("fsouza/fake-gcs-server:1.52.2")
                 .withCommand("-scheme", "http", "-port", "4443")
@@ -73,6 +77,11 @@ class CloudContainersTest {
                 .waitingFor(Wait.forHttp("/storage/v1/b").forPort(4443))) {
             gcs.start();
             String host = "http://" + gcs.getHost() + ":" + gcs.getMappedPort(4443);
+            // Resumable uploads come back with a Location on the server's external URL: make it the mapped port
+            var config = HttpRequest.newBuilder(URI.create(host + "/_internal/config"))
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"externalUrl\": \"" + host + "\"}")).build();
+            assertThat(HttpClient.newHttpClient().send(config, HttpResponse.BodyHandlers.discarding()).statusCode()).isLessThan(300);
 
             var run = ScriptRun.run("cloud-gcs", dir, Map.of("STORAGE_EMULATOR_HOST", host, "GCS_BUCKET", ""), sample());
 
