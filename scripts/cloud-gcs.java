@@ -131,7 +131,11 @@ class cloud_gcs {
         if (storage.get(downloadId) == null) {
             throw Cli.fail("blob gs://%s/%s does not exist; %s was left as it was", bucketName, downloadName, downloaded);
         }
-        DataFiles.writeAtomically(downloaded, temp -> storage.downloadTo(downloadId, temp));
+        try {
+            DataFiles.writeAtomically(downloaded, temp -> storage.downloadTo(downloadId, temp));
+        } catch (StorageException e) {
+            throw Cli.fail("download of gs://%s/%s failed midway (%s); %s was left as it was", bucketName, downloadName, reason(e), downloaded);
+        }
         System.out.println("Downloaded gs://" + bucketName + "/" + downloadName + " to " + downloaded + " (" + Files.size(downloaded) + " bytes)");
 
         // List blobs: bucket.list_blobs(prefix='raw/2024/'); iterateAll() fetches page after page
