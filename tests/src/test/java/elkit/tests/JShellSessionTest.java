@@ -84,8 +84,7 @@ class JShellSessionTest {
             assertThat(rs.getInt(1)).isEqualTo(5);
         }
         // elkit's Db and Table, and the lesson's //DEPS, are usable from the prompt
-        assertThat(session.out()).containsPattern("(?m)^customer_id \\| name\\s*$")
-                .containsPattern("(?m)^\\s+101 \\| Alice Johnson\\s*$")
+        assertThat(session.out()).containsPattern("customer_id \\| name\\R-+\\+-+\\R +101 \\| Alice Johnson\\R\\(1 row\\)")
                 .contains("driver from sqlite-jdbc-", "lesson class db_sqlite, Db from elkit.Db");
         assertThat(session.out()).as("JShell runs on the JDK asked for")
                 .contains("java " + (javaHome.equals(System.getProperty("java.home")) ? Runtime.version().feature() : 25));
@@ -118,6 +117,20 @@ class JShellSessionTest {
                     .doesNotContainPattern("(?m)^(\\|  )?(Error:|Exception )");
             assertThat(home.resolve("tmp")).isEmptyDirectory();
         }
+    }
+
+    @Test
+    void theSectionsWalkthroughOpensInsideALessonsSessionAndRuns(@TempDir Path home) throws Exception {
+        var session = session(home, System.getProperty("java.home"), Map.of(), List.of("scrape-html"), """
+                /open chapters/05-extract-load/jshell/07-html-scraping.jsh
+                System.out.println("still in JShell after the walkthrough")
+                /exit
+                """);
+
+        assertThat(session.exitCode()).as(session.toString()).isZero();
+        assertThat(session.out()).contains("Its section, in steps: /open chapters/05-extract-load/jshell/07-html-scraping.jsh",
+                "Page title: ELKit Demo Shop", "Laptop Pro 14: $1,299.00", "still in JShell after the walkthrough");
+        assertThat(session.out() + session.err()).doesNotContainPattern("(?m)^(\\|  )?(Error:|Exception )");
     }
 
     @Test

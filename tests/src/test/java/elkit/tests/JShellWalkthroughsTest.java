@@ -94,6 +94,23 @@ class JShellWalkthroughsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("notebooks")
+    void theChapterPageLinksTheWalkthroughNextToItsNotebook(Path notebook) {
+        String name = notebook.getFileName().toString();
+        Path page = Repo.path("chapters/05-extract-load").resolve(name.replaceFirst("\\.ipynb$", ".md"));
+        if (!Files.exists(page)) {
+            System.out.println("[jshell] " + name + " has no chapter page of its name: no link to check");
+            return;
+        }
+        String text = Repo.read(Repo.root().relativize(page).toString());
+        String link = "(jshell/" + walkthroughOf(notebook).getFileName() + ")";
+        assertThat(text).as(page + " links its walkthrough as " + link).contains(link);
+        int notebookAt = text.indexOf(name), linkAt = text.indexOf(link);
+        assertThat(notebookAt).as(page + " names its notebook " + name).isNotNegative();
+        assertThat(Math.abs(linkAt - notebookAt)).as("the walkthrough's link is next to the notebook's name").isLessThan(300);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notebooks")
     void theWalkthroughRunsWholeInJShellAndShowsWhatItsNotebookPromises(Path notebook, @TempDir Path work)
             throws IOException {
         Path walkthrough = walkthroughOf(notebook);
