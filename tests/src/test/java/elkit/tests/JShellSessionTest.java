@@ -60,7 +60,12 @@ class JShellSessionTest {
             throws Exception {
         Path db = home.resolve("session.db");
         long started = System.currentTimeMillis();
-        var session = session(home, javaHome, Map.of(), List.of("db-sqlite", db.toString()), """
+        // on the tests' JDK, as on a fresh clone: JBang not fetched yet, an empty JBang cache
+        boolean freshClone = javaHome.equals(System.getProperty("java.home"));
+        Map<String, String> caches = freshClone ? Map.of("ELKIT_JBANG_CACHE", home.resolve("jbang-bootstrap").toString(),
+                "JBANG_DIR", home.resolve("jbang-dir").toString(), "PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")))
+                : Map.of();
+        var session = session(home, javaHome, caches, List.of("db-sqlite", db.toString()), """
                 db_sqlite.lesson(List.of(args))
                 var conn = DriverManager.getConnection("jdbc:sqlite:" + args[0]);
                 Table.print(Db.query(conn, "SELECT customer_id, name FROM customers WHERE customer_id = 101"))
@@ -72,6 +77,7 @@ class JShellSessionTest {
                 """);
 
         assertThat(session.exitCode()).as(session.toString()).isZero();
+        if (freshClone) assertThat(session.err()).contains("[elkit] First run: fetching JBang 0.132.1 with Maven");
         // what the launcher tells the learner first
         assertThat(session.out()).contains("[elkit] db-sqlite.java is loaded: its class db_sqlite",
                 "db_sqlite.lesson(List.of(args))",
