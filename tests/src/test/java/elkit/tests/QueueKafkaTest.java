@@ -27,7 +27,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * queue-kafka against one real broker the test class starts (KRaft, 127.0.0.1, auto topic creation
+ * queue-kafka against one real broker shared by the Kafka test classes (KRaft, 127.0.0.1, auto topic creation
  * off), each test on its own topics; plus its own broker when no env var is set, and the faults.
  */
 class QueueKafkaTest {
@@ -47,12 +46,7 @@ class QueueKafkaTest {
 
     @BeforeAll
     static void startBroker() {
-        broker = LocalKafka.start(false);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) broker.close();
+        broker = KafkaBroker.shared();
     }
 
     @Test
