@@ -62,7 +62,7 @@ class bench_kafka {
     /** The lesson's order, padded with a note to about 200 bytes of JSON. */
     record Order(int orderId, int customerId, String event, BigDecimal amount, String timestamp, String note) {}
 
-    static final String NOTE = "gift wrap, leave at the door, call before delivery";
+    static final String NOTE = "gift wrap, leave at the door, call before delivery, back door if nobody answers";
 
     public static void main(String[] args) {
         Cli.run(args, bench_kafka::lesson);

@@ -145,6 +145,7 @@ class queue_kafka {
         Cli.step("Send messages, each with a callback");
         var failures = new ArrayList<Exception>();
         for (var message : SAMPLE_ORDERS) {
+            if (!failures.isEmpty()) break; // no broker, no topic: stop rather than wait max.block.ms per message
             var record = new ProducerRecord<>(topic, String.valueOf(message.get("order_id")), message);
             producer.send(record, (metadata, exception) -> {
                 if (exception != null) {
@@ -158,7 +159,7 @@ class queue_kafka {
 
         // producer.flush(): wait until every send has its answer (a callback), then close
         producer.flush();
-        producer.close();
+        producer.close(BROKER_WAIT); // at most 10 s for anything still in flight
         if (!failures.isEmpty()) throw explain(failures.get(0), bootstrapServers, topic, "send to");
         System.out.println("Flushed and closed: " + SAMPLE_ORDERS.size() + " orders acknowledged by all in-sync replicas");
     }

@@ -165,7 +165,7 @@ class QueueKafkaTest {
     }
 
     @Test
-    void withNoEnvItStartsItsOwnBrokerAndRemovesItsDataAtTheEnd() throws IOException {
+    void withNoEnvItStartsItsOwnBrokerAndRemovesItsDataAtTheEnd() throws IOException, SQLException {
         var before = kafkaTempDirs();
 
         var run = ScriptRun.run("queue-kafka", dir, Map.of("KAFKA_BOOTSTRAP_SERVERS", ""));
