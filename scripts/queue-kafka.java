@@ -6,6 +6,8 @@
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
+// The local broker starts about twice as fast on 2 cores with only the C1 compiler and the serial GC
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
