@@ -34,6 +34,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +124,8 @@ class bench_kafka {
 
             Cli.step("Messages per second (higher is better)");
             Table.print(results);
+            System.out.printf(Locale.US, "%d cores; load average %.1f at the end (msg/s depends on the CPU share this run got)%n",
+                    Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }
 
@@ -140,6 +143,7 @@ class bench_kafka {
         var failure = new AtomicReference<Exception>();
         long[] acked = {0};
         long started = System.nanoTime();
+        long cpuStarted = cpuNanos();
         try (var producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
             for (var order : orders) {
                 producer.send(new ProducerRecord<>(topic, String.valueOf(order.orderId()), order), (metadata, e) -> {
@@ -152,7 +156,7 @@ class bench_kafka {
         double seconds = (System.nanoTime() - started) / 1e9;
         if (failure.get() != null) throw Cli.fail("%s: a send failed: %s", label, failure.get().getMessage());
         if (acked[0] != orders.size()) throw Cli.fail("%s: %d of %d sends acknowledged", label, acked[0], orders.size());
-        return result(label, orders.size(), seconds);
+        return result(label, orders.size(), seconds, cpuNanos() - cpuStarted);
     }
 
     /** Reads the topic from the start to its end; with a database file, stores each poll the lesson's way. */
@@ -166,6 +170,7 @@ class bench_kafka {
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
         long started = System.nanoTime();
+        long cpuStarted = cpuNanos();
         long count = 0;
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer);
@@ -209,20 +214,30 @@ class bench_kafka {
                 long rows = ((Number) Db.query(db, "SELECT COUNT(*) AS n FROM orders").get(0).get("n")).longValue();
                 if (rows != n) throw Cli.fail("end-to-end: expected %d rows in SQLite, found %d", n, rows);
                 upsert.close();
-                return result("end-to-end: consume, upsert into SQLite, commit, commit offsets", n, seconds);
+                return result("end-to-end: consume, upsert into SQLite, commit, commit offsets", n, seconds, cpuNanos() - cpuStarted);
             }
-            return result("consumer, JSON into records", count, seconds);
+            return result("consumer, JSON into records", count, seconds, cpuNanos() - cpuStarted);
         }
     }
 
-    static Map<String, Object> result(String label, long messages, double seconds) {
+    /**
+     * A result row. CPU seconds are the whole process's (clients and, when local, the broker too):
+     * on a shared machine msg/s falls with the CPU share this run gets; msg per CPU second does not.
+     */
+    static Map<String, Object> result(String label, long messages, double seconds, long cpuNanos) {
         var row = new LinkedHashMap<String, Object>();
         row.put("step", label);
         row.put("messages", messages);
         row.put("count checked", "yes");
         row.put("seconds", String.format(Locale.US, "%.2f", seconds));
         row.put("msg/s", String.format(Locale.US, "%,.0f", messages / seconds));
+        row.put("CPU s", String.format(Locale.US, "%.2f", cpuNanos / 1e9));
+        row.put("msg per CPU s", String.format(Locale.US, "%,.0f", messages / (cpuNanos / 1e9)));
         return row;
+    }
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static int parseCount(List<String> args) {
