@@ -38,12 +38,15 @@ import java.util.stream.Stream;
  * format} does, and deleted at the end. Automatic topic creation is off, as on most production
  * clusters: a topic exists because someone created it ({@link #createTopic}).
  *
- * <p>In-process, not a child JVM: measured here, a broker in its own JVM needs about 7 s to start
- * (a second cold JVM, 330-400 MB), and a child needs a classpath to be handed, which a notebook
- * kernel or a JBang script does not have as a plain list. In-process it starts in about 3-4 s,
- * reuses the jars the lesson already resolved, and stops with the lesson. The price is the broker's
- * jars on the lesson's classpath (about 25 MB: kafka_2.13, its server modules, scala-library),
- * which the lesson needs anyway to start a broker at all. Its logs go to slf4j-nop: silent.
+ * <p>In-process, not a child JVM. A broker in its own JVM needs about 7 s to start on 2 idle cores
+ * (a second cold JVM, 330-400 MB), and a child needs a classpath handed to it, which a notebook
+ * kernel or a JBang script does not have as a plain list. In-process it reuses the jars the lesson
+ * already resolved and stops with the lesson. Its start is mostly class loading and JIT in a cold
+ * JVM: measured 5-19 s on 2 cores shared with other builds (load average over 20), 5-11 s of
+ * that with -XX:TieredStopAtLevel=1 -XX:+UseSerialGC, and about 1 s for a second broker in the
+ * same JVM. The price is the broker's jars on the lesson's classpath (about 25 MB: kafka_2.13,
+ * its server modules, scala-library), which it needs anyway to start a broker at all. Its logs go
+ * to slf4j-nop: silent.
  */
 public final class LocalKafka implements AutoCloseable {
 
