@@ -30,6 +30,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -53,11 +54,15 @@ public final class LocalKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final int port;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread onExit = new Thread(this::close, "stop the local Kafka broker");
 
     private LocalKafka(KafkaRaftServer server, Path dataDir, int port) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
+        // a JVM that ends without close() (a notebook kernel shut down, a failed test) still removes the data
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** Starts the broker and prints one line saying so. */
@@ -162,8 +167,15 @@ public final class LocalKafka implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
     }
 
+    /** Stops the broker and deletes its data folder; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException alreadyExiting) {
+            // called from a shutdown hook: nothing to remove
+        }
         try {
             server.shutdown();
             server.awaitShutdown();

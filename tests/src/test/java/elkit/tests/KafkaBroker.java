@@ -4,7 +4,8 @@ import elkit.local.LocalKafka;
 
 /**
  * One Kafka broker for every Kafka test class in this JVM: a broker takes several seconds to start,
- * so the classes share it (each test on its own topics) and it stops when the test JVM ends.
+ * so the classes share it (each test on its own topics) and it stops when the test JVM ends
+ * (LocalKafka's own shutdown hook).
  */
 final class KafkaBroker {
     private KafkaBroker() {}
@@ -12,10 +13,7 @@ final class KafkaBroker {
     private static LocalKafka broker;
 
     static synchronized LocalKafka shared() {
-        if (broker == null) {
-            broker = LocalKafka.start(false);
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "stop the shared Kafka broker"));
-        }
+        if (broker == null) broker = LocalKafka.start(false);
         return broker;
     }
 }
