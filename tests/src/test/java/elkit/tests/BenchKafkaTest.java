@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** bench-kafka with a tiny N on the shared broker: every step runs and its count is checked. Speed is not asserted. */
+@ExtendWith(KafkaBroker.class)
 class BenchKafkaTest {
 
     @TempDir

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * always throws, not only for the untouched starter (ExercisesTest runs the starter and the solution
  * through ./jbang). The variants run on the shared broker, from source, on the test classpath.
  */
+@ExtendWith(KafkaBroker.class)
 class KafkaExerciseTest {
 
     static final Path EXERCISE = Repo.path("chapters/05-extract-load/exercises/ex06-kafka-orders.java");

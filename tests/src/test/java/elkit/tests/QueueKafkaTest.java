@@ -30,6 +30,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.kafka.KafkaContainer;
 
@@ -37,6 +38,7 @@ import org.testcontainers.kafka.KafkaContainer;
  * queue-kafka against one real broker shared by the Kafka test classes (KRaft, 127.0.0.1, auto topic creation
  * off), each test on its own topics; plus its own broker when no env var is set, and the faults.
  */
+@ExtendWith(KafkaBroker.class)
 class QueueKafkaTest {
 
     static LocalKafka broker;
@@ -45,7 +47,7 @@ class QueueKafkaTest {
     Path dir;
 
     @BeforeAll
-    static void startBroker() {
+    static void shareTheBroker() {
         broker = KafkaBroker.shared();
     }
 
