@@ -8,10 +8,12 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalMariaDb.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalAzurite.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalKafka.java
 
 import elkit.Cli;
 import elkit.local.LocalApi;
 import elkit.local.LocalAzurite;
+import elkit.local.LocalKafka;
 import elkit.local.LocalMariaDb;
 import elkit.local.LocalPostgres;
 import elkit.local.LocalShop;
@@ -41,6 +43,7 @@ class sandbox {
         SERVICES.put("postgres", () -> { var pg = LocalPostgres.start(); return new Started(pg, pg.env()); });
         SERVICES.put("mysql", () -> { var db = LocalMariaDb.start(); return new Started(db, db.env()); });
         SERVICES.put("azure", () -> { var az = LocalAzurite.start(); return new Started(az, az.env()); });
+        SERVICES.put("kafka", () -> { var kafka = LocalKafka.start(); kafka.createTopic("orders", "orders.DLT"); return new Started(kafka, kafka.env()); });
     }
 
     public static void main(String[] args) {
