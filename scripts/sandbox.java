@@ -7,11 +7,15 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalShop.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalMariaDb.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalSftp.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalFtp.java
 
 import elkit.Cli;
 import elkit.local.LocalApi;
+import elkit.local.LocalFtp;
 import elkit.local.LocalMariaDb;
 import elkit.local.LocalPostgres;
+import elkit.local.LocalSftp;
 import elkit.local.LocalShop;
 
 import java.util.LinkedHashMap;
@@ -38,6 +42,8 @@ class sandbox {
         SERVICES.put("shop", () -> { var shop = LocalShop.start(); return new Started(shop, shop.env()); });
         SERVICES.put("postgres", () -> { var pg = LocalPostgres.start(); return new Started(pg, pg.env()); });
         SERVICES.put("mysql", () -> { var db = LocalMariaDb.start(); return new Started(db, db.env()); });
+        SERVICES.put("sftp", () -> { var sftp = LocalSftp.start(); return new Started(sftp, sftp.env()); });
+        SERVICES.put("ftp", () -> { var ftp = LocalFtp.start(); return new Started(ftp, ftp.env()); });
     }
 
     public static void main(String[] args) {
@@ -53,6 +59,10 @@ class sandbox {
 
         System.out.println("# " + service + " is running on 127.0.0.1. Paste these lines into another terminal:");
         new TreeMap<>(started.env()).forEach((name, value) -> System.out.println("export " + name + "=" + quote(value)));
+        if (started.server() instanceof LocalSftp sftp) {
+            System.out.println("# Its known_hosts line (already in $SFTP_KNOWN_HOSTS; host key " + sftp.fingerprint() + "):");
+            System.out.println("# " + sftp.knownHostsLine());
+        }
         System.out.println("# Stop it with Ctrl-C.");
         System.out.flush();
 

@@ -78,7 +78,7 @@ class transfer_ftp {
         Cli.step("Connect to FTP server");
         FTPClient ftp = new FTPClient();
         ftp.setConnectTimeout(CONNECT_TIMEOUT_MS);
-        ftp.setDefaultTimeout((int) READ_TIMEOUT.toMillis()); // also bounds the wait for the welcome line
+        ftp.setDefaultTimeout((int) READ_TIMEOUT.toMillis()); // every answer after the welcome line
         ftp.setDataTimeout(READ_TIMEOUT);
         try {
             ftp.connect(host, port);
@@ -209,8 +209,9 @@ class transfer_ftp {
         if (e instanceof ConnectException) {
             return Cli.fail("cannot connect to %s: connection refused (nothing listens on that port)", where);
         }
-        if (e instanceof SocketTimeoutException) {
-            return Cli.fail("cannot connect to %s: no FTP answer within %d s (read timeout)", where, READ_TIMEOUT.toSeconds());
+        if (e instanceof SocketTimeoutException || e.getCause() instanceof SocketTimeoutException) {
+            // the welcome line is read with the connect timeout, every later answer with READ_TIMEOUT
+            return Cli.fail("cannot connect to %s: no FTP answer within %d s (connect timeout)", where, CONNECT_TIMEOUT_MS / 1000);
         }
         return Cli.fail("cannot connect to %s: %s", where, reason(e));
     }

@@ -98,7 +98,7 @@ class transfer_sftp {
         try {
             session.connect(CONNECT_TIMEOUT_MS);
         } catch (JSchException e) {
-            throw connectFailure(e, jsch, session, where, knownHosts, password != null ? "password (SFTP_PASSWORD)" : "key " + keyFile);
+            throw connectFailure(e, jsch, session, where, knownHosts, password != null ? "password (SFTP_PASSWORD)" : "key in SFTP_KEY");
         }
         ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
         sftp.connect(CONNECT_TIMEOUT_MS);
@@ -162,7 +162,7 @@ class transfer_sftp {
         try {
             session2.connect(CONNECT_TIMEOUT_MS);
         } catch (JSchException e) {
-            throw connectFailure(e, jsch, session2, where, knownHosts, keyFile != null ? "key " + keyFile : "password (SFTP_PASSWORD)");
+            throw connectFailure(e, jsch, session2, where, knownHosts, keyFile != null ? "key in SFTP_KEY" : "password (SFTP_PASSWORD)");
         }
         try (var connection = new SftpConnection(session2, (ChannelSftp) session2.openChannel("sftp"))) {
             connection.sftp().connect(CONNECT_TIMEOUT_MS);

@@ -180,7 +180,7 @@ class TransferFtpTest {
             double seconds = (System.nanoTime() - started) / 1e9;
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err().lines().toList()).containsExactly("transfer-ftp: cannot connect to ftp://elkit@127.0.0.1:"
-                    + silent.getLocalPort() + ": no FTP answer within 10 s (read timeout)");
+                    + silent.getLocalPort() + ": no FTP answer within 5 s (connect timeout)");
             assertThat(seconds).as("seconds until the error").isLessThan(30);
         }
     }

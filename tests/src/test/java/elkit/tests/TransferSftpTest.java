@@ -147,7 +147,7 @@ class TransferSftpTest {
     }
 
     @Test
-    void aWrongKeyGivesOneLineNamingTheKeyFile() throws Exception {
+    void aWrongKeyGivesOneLineNamingTheVariable() throws Exception {
         Path otherKey = dir.resolve("id_other");
         LocalSftp.writePrivateKey(KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256), otherKey);
         var env = new HashMap<>(server.env());
@@ -158,7 +158,7 @@ class TransferSftpTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().lines().toList()).containsExactly(
-                "transfer-sftp: cannot log in to " + where() + ": the server refused the key " + otherKey);
+                "transfer-sftp: cannot log in to " + where() + ": the server refused the key in SFTP_KEY");
     }
 
     @Test
