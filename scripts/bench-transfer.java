@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DESCRIPTION Benchmark for "5. SFTP/FTP": upload and download of one large file (default 200 MB) over SFTP (JSch), FTP and FTPS (commons-net) on loopback, in MB/s, next to a plain local copy; every copy checked by SHA-256.
+//DESCRIPTION Benchmark for "5. SFTP/FTP": upload and download of one large file (default 100 MB) over SFTP (JSch), FTP and FTPS (commons-net) on loopback, in MB/s, next to a plain local copy; every copy checked by SHA-256.
 //DEPS com.github.mwiede:jsch:2.28.8
 //DEPS commons-net:commons-net:3.12.0
 //SOURCES ../lib/src/main/java/elkit/Cli.java
@@ -33,7 +33,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Usage: bench-transfer [megabytes] [--verbose]   (default 200)
+ * Usage: bench-transfer [megabytes] [--verbose]   (default 100)
  * Writes a file of random bytes to work/bench-transfer/, then copies it up and down through a local
  * SFTP server (Apache MINA SSHD) and a local FTP server (Apache FtpServer, plain and with PROT P),
  * all on 127.0.0.1, and once with Files.copy for comparison. Each copy's SHA-256 must equal the
@@ -53,7 +53,7 @@ class bench_transfer {
     static void bench(List<String> args) throws Exception {
         int megabytes;
         try {
-            megabytes = args.isEmpty() ? 200 : Integer.parseInt(args.get(0));
+            megabytes = args.isEmpty() ? 100 : Integer.parseInt(args.get(0));
         } catch (NumberFormatException e) {
             throw Cli.fail(2, "usage: bench-transfer [megabytes]   ('%s' is not a number)", args.get(0));
         }

@@ -65,6 +65,8 @@ public final class LocalFtp implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final String password;
+    /** Deletes the temp folder if the JVM ends without close() (a notebook kernel stopped midway). */
+    private final Thread cleanup;
     private final long[] cutOffAfter;
 
     private LocalFtp(FtpServer server, int port, Path dir, String password, long[] cutOffAfter) {
@@ -72,6 +74,8 @@ public final class LocalFtp implements AutoCloseable {
         this.port = port;
         this.dir = dir;
         this.password = password;
+        this.cleanup = new Thread(() -> deleteQuietly(dir));
+        Runtime.getRuntime().addShutdownHook(cleanup);
         this.cutOffAfter = cutOffAfter;
     }
 
@@ -159,6 +163,11 @@ public final class LocalFtp implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway
+        }
         try {
             server.stop();
         } finally {

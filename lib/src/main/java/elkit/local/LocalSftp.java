@@ -48,6 +48,8 @@ public final class LocalSftp implements AutoCloseable {
     private final Path dir;
     private final KeyPair hostKey;
     private final String password;
+    /** Deletes the temp folder if the JVM ends without close() (a notebook kernel stopped midway). */
+    private final Thread cleanup;
     private volatile long cutOffAfter = -1;
 
     private LocalSftp(SshServer server, Path dir, KeyPair hostKey, String password) {
@@ -55,6 +57,8 @@ public final class LocalSftp implements AutoCloseable {
         this.dir = dir;
         this.hostKey = hostKey;
         this.password = password;
+        this.cleanup = new Thread(() -> deleteQuietly(dir));
+        Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
     /** Starts the server and prints one line saying so. */
@@ -143,6 +147,11 @@ public final class LocalSftp implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway
+        }
         try {
             server.stop(true);
         } catch (IOException e) {

@@ -6,8 +6,6 @@ import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSch;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +46,7 @@ class SandboxTransferTest {
             session.disconnect();
 
             sandbox.stop();
-            assertThat(accepts(Integer.parseInt(env.get("SFTP_PORT")))).as("the server's port is closed").isFalse();
+            assertThat(Ports.accepts(Integer.parseInt(env.get("SFTP_PORT")))).as("the server's port is closed").isFalse();
             assertThat(Path.of(env.get("SFTP_KNOWN_HOSTS"))).as("its files are deleted").doesNotExist();
         }
     }
@@ -69,7 +67,7 @@ class SandboxTransferTest {
             ftp.disconnect();
 
             sandbox.stop();
-            assertThat(accepts(Integer.parseInt(env.get("FTP_PORT")))).as("the server's port is closed").isFalse();
+            assertThat(Ports.accepts(Integer.parseInt(env.get("FTP_PORT")))).as("the server's port is closed").isFalse();
         }
     }
 
@@ -100,15 +98,6 @@ class SandboxTransferTest {
         public void close() {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
         }
     }
 }
