@@ -22,6 +22,7 @@ import org.apache.commons.net.util.TrustManagerUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -76,7 +77,7 @@ class bench_transfer {
                 jsch.setKnownHosts(env.get("SFTP_KNOWN_HOSTS"));
                 var session = jsch.getSession(env.get("SFTP_USER"), env.get("SFTP_HOST"), server.port());
                 session.setConfig("StrictHostKeyChecking", "yes");
-                session.setPassword(env.get("SFTP_PASSWORD"));
+                session.setPassword(env.get("SFTP_PASSWORD").getBytes(StandardCharsets.UTF_8));
                 session.setTimeout(30_000);
                 session.connect(10_000);
                 var sftp = (ChannelSftp) session.openChannel("sftp");

@@ -143,8 +143,9 @@ class transfer_ftp {
         try (InputStream in = Files.newInputStream(localFile)) {
             if (!ftp.storeFile("uploaded.csv", in)) throw Cli.fail("upload to %s failed: %s", where, ftp.getReplyString().strip());
         }
-        System.out.println("Uploaded; the server reports " + ftp.mlistFile("uploaded.csv").getSize() + " bytes for "
-                + REMOTE_DIR + "/uploaded.csv");
+        FTPFile stored = ftp.mlistFile("uploaded.csv"); // MLST: null on a server that does not know it
+        System.out.println("Uploaded; the server reports " + (stored != null ? stored.getSize() + " bytes" : "no size (no MLST)")
+                + " for " + REMOTE_DIR + "/uploaded.csv");
 
         // Close connection: QUIT, then close the socket
         Cli.step("Close connection (QUIT)");
@@ -164,6 +165,9 @@ class transfer_ftp {
         try {
             ftps.connect(host, port);
         } catch (SSLException e) {
+            if (String.valueOf(e.getMessage()).matches("(?s)\\d{3} .*")) { // the server's own answer to AUTH TLS
+                throw Cli.fail("FTPS to %s failed: the server does not offer explicit TLS (AUTH TLS answered %s)", where, e.getMessage().strip());
+            }
             throw Cli.fail("FTPS to %s failed: %s (a certificate you trust on purpose goes in FTP_CA_CERT)", where, reason(e));
         }
         if (!ftps.login(user, password)) throw Cli.fail("cannot log in to %s over FTPS: %s", where, ftps.getReplyString().strip());

@@ -21,6 +21,7 @@ import elkit.local.LocalSftp;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -88,7 +89,7 @@ class transfer_sftp {
         // StrictHostKeyChecking=yes: a host whose key is not in known_hosts is refused, never added
         session.setConfig("StrictHostKeyChecking", "yes");
         if (password != null) {
-            session.setPassword(password);
+            session.setPassword(password.getBytes(StandardCharsets.UTF_8));
             session.setConfig("PreferredAuthentications", "password");
         } else {
             jsch.addIdentity(keyFile);
@@ -156,7 +157,7 @@ class transfer_sftp {
             jsch.addIdentity(keyFile);
             session2.setConfig("PreferredAuthentications", "publickey");
         } else {
-            session2.setPassword(password);
+            session2.setPassword(password.getBytes(StandardCharsets.UTF_8));
         }
         session2.setTimeout(READ_TIMEOUT_MS);
         try {

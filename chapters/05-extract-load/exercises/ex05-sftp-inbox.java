@@ -146,7 +146,7 @@ class ex05_sftp_inbox {
         jsch.setKnownHosts(env.get("SFTP_KNOWN_HOSTS"));
         var session = jsch.getSession(env.get("SFTP_USER"), "127.0.0.1", server.port());
         session.setConfig("StrictHostKeyChecking", "yes");
-        session.setPassword(env.get("SFTP_PASSWORD"));
+        session.setPassword(env.get("SFTP_PASSWORD").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         session.setTimeout(10_000);
         session.connect(10_000);
         try {
