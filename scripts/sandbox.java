@@ -9,13 +9,17 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalMariaDb.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalAzurite.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalKafka.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalSftp.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalFtp.java
 
 import elkit.Cli;
 import elkit.local.LocalApi;
 import elkit.local.LocalAzurite;
+import elkit.local.LocalFtp;
 import elkit.local.LocalKafka;
 import elkit.local.LocalMariaDb;
 import elkit.local.LocalPostgres;
+import elkit.local.LocalSftp;
 import elkit.local.LocalShop;
 
 import java.util.LinkedHashMap;
@@ -42,6 +46,8 @@ class sandbox {
         SERVICES.put("shop", () -> { var shop = LocalShop.start(); return new Started(shop, shop.env()); });
         SERVICES.put("postgres", () -> { var pg = LocalPostgres.start(); return new Started(pg, pg.env()); });
         SERVICES.put("mysql", () -> { var db = LocalMariaDb.start(); return new Started(db, db.env()); });
+        SERVICES.put("sftp", () -> { var sftp = LocalSftp.start(); return new Started(sftp, sftp.env()); });
+        SERVICES.put("ftp", () -> { var ftp = LocalFtp.start(); return new Started(ftp, ftp.env()); });
         SERVICES.put("azure", () -> { var az = LocalAzurite.start(); return new Started(az, az.env()); });
         SERVICES.put("kafka", () -> { var kafka = LocalKafka.start(); kafka.createTopic("orders", "orders.DLT"); return new Started(kafka, kafka.env()); });
     }
@@ -59,6 +65,10 @@ class sandbox {
 
         System.out.println("# " + service + " is running on 127.0.0.1. Paste these lines into another terminal:");
         new TreeMap<>(started.env()).forEach((name, value) -> System.out.println("export " + name + "=" + quote(value)));
+        if (started.server() instanceof LocalSftp sftp) {
+            System.out.println("# Its known_hosts line (already in $SFTP_KNOWN_HOSTS; host key " + sftp.fingerprint() + "):");
+            System.out.println("# " + sftp.knownHostsLine());
+        }
         System.out.println("# Stop it with Ctrl-C.");
         System.out.flush();
 

@@ -73,6 +73,19 @@ public final class DataFiles {
         }
     }
 
+    /**
+     * {@code folder/name} for a name that came from elsewhere (a remote file name, an archive entry),
+     * refused with one clear line when it would lead outside {@code folder}, as {@code ../../etc/x} would.
+     */
+    public static Path insideFolder(Path folder, String name) {
+        Path base = folder.toAbsolutePath().normalize();
+        Path target = base.resolve(name).normalize();
+        if (name.isBlank() || !target.startsWith(base) || target.equals(base)) {
+            throw Cli.fail("remote file name %s would be written outside the local folder %s: refused", name, folder);
+        }
+        return folder.resolve(base.relativize(target));
+    }
+
     /** A UTF-8 reader that skips a byte order mark, as Python's {@code encoding='utf-8-sig'} does. */
     public static BufferedReader reader(Path file) throws IOException {
         BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);

@@ -29,4 +29,14 @@ final class Ports {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Whether something accepts a TCP connection on 127.0.0.1:{@code port} within a second. */
+    static boolean accepts(int port) {
+        try (var socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

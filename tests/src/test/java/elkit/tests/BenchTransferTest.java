@@ -1,0 +1,37 @@
+package elkit.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The transfer benchmark with a tiny file: every copy checked by SHA-256, big files gone; not its speed. */
+class BenchTransferTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTinyRunCopiesTheFileEveryWayAndChecksEachCopy() {
+        var run = ScriptRun.run("bench-transfer", dir, Map.of(), "1");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out().lines().filter(l -> l.contains(" MB/s   SHA-256 same as the original")).toList())
+                .as(run.out()).hasSize(7);
+        assertThat(run.out()).containsPattern("local copy \\(Files\\.copy\\) +1 MB in +[\\d.]+ s = +[\\d.]+ MB/s")
+                .contains("SFTP upload (JSch put)", "SFTP download (JSch get)", "FTP upload (STOR, passive, binary)",
+                        "FTP download (RETR, passive, binary)", "FTPS upload (STOR, PROT P)", "FTPS download (RETR, PROT P)");
+        assertThat(dir.resolve("work/bench-transfer").toFile().list()).as("large files deleted").isEmpty();
+    }
+
+    @Test
+    void aBadSizeIsAUsageError() {
+        var run = ScriptRun.run("bench-transfer", dir, Map.of(), "big");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines().toList())
+                .containsExactly("bench-transfer: usage: bench-transfer [megabytes]   ('big' is not a number)");
+    }
+}
