@@ -29,7 +29,8 @@ class JbangLauncherTest {
     /** Scripts whose run without env vars is expected to end with another code than 0, and why. */
     static final Map<String, Integer> EXPECTED_EXIT = Map.of(
             "sandbox", 2,         // no service named: prints its usage
-            "db-sqlserver", 2);   // no SQL Server can run here: says it needs MSSQL_URL or Docker
+            "db-sqlserver", 2,    // no SQL Server can run here: says it needs MSSQL_URL or Docker
+            "classroom", 2);      // no command given: prints its usage
 
     /** Variables of the env-var contract: removed, so every lesson takes its no-setup path. */
     static final List<String> CONTRACT = List.of("PG_URL", "PG_USER", "PG_PASSWORD", "MYSQL_URL", "MYSQL_USER",

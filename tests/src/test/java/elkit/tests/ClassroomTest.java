@@ -1,0 +1,279 @@
+package elkit.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The classroom workflow: a handout that runs outside the repository and holds no solution, and a
+ * grade run over a class where every way of cheating or failing ends in the right gradebook row.
+ * The "does nothing" and "always throws" students prove every grader check of every exercise fair.
+ */
+class ClassroomTest {
+
+    static final Path EXERCISES = Repo.path("chapters/05-extract-load/exercises");
+
+    @TempDir
+    static Path temp;
+
+    static Map<String, String> env;
+    static Path pack;
+    static Path submissions;
+    static ScriptRun gradeRun;
+    static Map<String, String[]> gradebook = new LinkedHashMap<>();
+
+    static List<Path> exercises() throws IOException {
+        try (Stream<Path> files = Files.list(EXERCISES)) {
+            return files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        }
+    }
+
+    static String name(Path exercise) {
+        return exercise.getFileName().toString().replaceFirst("\\.java$", "");
+    }
+
+    /** The number of checks of an exercise's grader: what the untouched starter scores out of. */
+    static int checks(Path exercise) throws IOException {
+        String grading = Files.readString(exercise);
+        grading = grading.substring(grading.indexOf(StudentMethods.GRADING));
+        return (int) java.util.regex.Pattern.compile("\\bcheck\\(\\s*\\w+\\s*,\\s*\"").matcher(grading).results().count();
+    }
+
+    @BeforeAll
+    static void handOutAndGradeAClass() throws IOException {
+        env = new HashMap<>();
+        env.put("JBANG_DIR", temp.resolve("jbang-dir").toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")));
+        env.put("ELKIT_REPO", Repo.root().toString());
+
+        pack = temp.resolve("pack");
+        var handout = ScriptRun.run("classroom", temp, env, "handout", pack.toString());
+        assertThat(handout.exitCode()).as(handout.toString()).isZero();
+
+        submissions = Files.createDirectories(temp.resolve("submissions"));
+        for (Path exercise : exercises()) {
+            String file = exercise.getFileName().toString();
+            String starter = Files.readString(pack.resolve(file)); // what students got
+            write("solutions", file, Files.readString(EXERCISES.resolve("solutions").resolve(file)));
+            write("starters", file, starter);
+            write("does-nothing", file, StudentMethods.rewrite(starter, StudentMethods::doesNothing));
+            write("always-throws", file, StudentMethods.rewrite(starter, StudentMethods::alwaysThrows));
+        }
+        // the other students hand in exercise 1 only
+        String ex01 = Files.readString(pack.resolve("ex01-sqlite-load.java"));
+        write("exits-first", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m ->
+                "System.out.println(\"PASS  loads every customer, quotes and all\");"
+                        + " System.out.println(\"Score: 3/3\"); System.exit(0);"));
+        String top = ex01.substring(0, ex01.indexOf(StudentMethods.GRADING));
+        write("edited-grading", "ex01-sqlite-load.java", top + StudentMethods.GRADING + """
+
+                    public static void main(String[] args) {
+                        System.out.println("PASS  loads every customer, quotes and all");
+                        System.out.println("PASS  a second load does not duplicate");
+                        System.out.println("PASS  a load that fails midway leaves none of its rows");
+                        System.out.println("Score: 3/3");
+                    }
+                }
+                """);
+        write("endless-loop", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "while (!customers.isEmpty()) { }"));
+        write("does-not-compile", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "int count = \"three\";"));
+
+        // a short time limit: the endless loop costs it once; the others end well within it
+        gradeRun = ScriptRun.run("classroom", temp, env, "grade", submissions.toString(), "--timeout", "30", "--jobs", "2");
+        Path csv = submissions.resolve("gradebook.csv");
+        if (Files.exists(csv)) {
+            for (String row : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+                String[] cells = row.split(",");
+                gradebook.put(cells[0] + "/" + cells[1], cells);
+            }
+        }
+    }
+
+    static void write(String student, String file, String text) throws IOException {
+        Files.writeString(Files.createDirectories(submissions.resolve(student)).resolve(file), text);
+    }
+
+    /** score,max,status of a gradebook row. */
+    static String row(String student, Path exercise) {
+        String[] cells = gradebook.get(student + "/" + name(exercise));
+        assertThat(cells).as("gradebook row " + student + "/" + name(exercise) + "\n" + gradeRun).isNotNull();
+        return cells[2] + "," + cells[3] + "," + cells[4];
+    }
+
+    static String feedback(String student) throws IOException {
+        return Files.readString(submissions.resolve(student).resolve("feedback.txt"));
+    }
+
+    // ---- handout ----
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exercises")
+    void eachExerciseOfAHandoutCopiedOutsideTheRepositoryRunsByFile(Path exercise) throws IOException {
+        Path copy = temp.resolve("elsewhere-" + name(exercise));
+        copyTree(pack, copy);
+        assertThat(copy.toAbsolutePath().startsWith(Repo.root())).as("a copy outside the repository").isFalse();
+
+        var run = ScriptRun.exec(List.of("./jbang", exercise.getFileName().toString()), copy, env);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).containsPattern("(?m)^FAIL  .*: \\w+\\(\\) is not written yet$")
+                .contains("Score: 0/" + checks(exercise));
+        assertThat(run.err()).doesNotContain("Failed to get contents", "\tat ");
+    }
+
+    @Test
+    void theHandoutHoldsEveryExerciseItsHelpersTheLauncherAndAReadmeWithNoPathIntoTheRepository() throws IOException {
+        for (Path exercise : exercises()) {
+            String inPack = Files.readString(pack.resolve(exercise.getFileName()));
+            assertThat(inPack).contains(StudentMethods.GRADING).doesNotContain("../");
+            for (String line : inPack.lines().filter(l -> l.startsWith("//SOURCES ")).toList()) {
+                assertThat(pack.resolve(line.substring(10).trim())).as(line).isRegularFile();
+            }
+        }
+        assertThat(pack.resolve("jbang")).isExecutable();
+        assertThat(pack.resolve("README.md")).content().contains("./jbang ex01-sqlite-load.java", StudentMethods.GRADING);
+        assertThat(pack.resolve("solutions")).doesNotExist();
+    }
+
+    @Test
+    void noLineUniqueToASolutionAppearsInTheHandout() throws IOException {
+        var starterLines = new HashSet<String>();
+        for (Path exercise : exercises()) Files.readAllLines(exercise).forEach(l -> starterLines.add(l.strip()));
+        var solutionOnly = new HashSet<String>();
+        for (Path exercise : exercises()) {
+            for (String line : Files.readAllLines(EXERCISES.resolve("solutions").resolve(exercise.getFileName()))) {
+                if (!line.isBlank() && !starterLines.contains(line.strip())) solutionOnly.add(line.strip());
+            }
+        }
+        assertThat(solutionOnly).as("the test needs solution lines to look for").hasSizeGreaterThan(10);
+
+        var leaked = new ArrayList<String>();
+        try (Stream<Path> files = Files.walk(pack)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    if (solutionOnly.contains(line.strip())) leaked.add(pack.relativize(file) + ": " + line.strip());
+                }
+            }
+        }
+        assertThat(leaked).isEmpty();
+    }
+
+    // ---- grade ----
+
+    @Test
+    void gradingRanWroteTheGradebookWithTheContractColumnsAndASummary() throws IOException {
+        assertThat(gradeRun.exitCode()).as(gradeRun.toString()).isZero();
+        assertThat(Files.readAllLines(submissions.resolve("gradebook.csv")).get(0)).isEqualTo("student,exercise,score,max,status");
+        assertThat(gradebook).hasSize(8 * exercises().size());
+        assertThat(gradeRun.out()).containsPattern("(?m)^student\\s+ex01-sqlite-lo.*total$")
+                .containsPattern("(?m)^solutions\\s+3/3\\s+4/4\\s");
+    }
+
+    @Test
+    void theSolutionsScoreFullMarksAndTheUntouchedStartersScoreNothing() throws IOException {
+        for (Path exercise : exercises()) {
+            int max = checks(exercise);
+            assertThat(row("solutions", exercise)).isEqualTo(max + "," + max + ",graded");
+            assertThat(row("starters", exercise)).isEqualTo("0," + max + ",graded");
+        }
+        assertThat(feedback("solutions")).doesNotContain("FAIL").contains("PASS  loads every customer, quotes and all");
+        assertThat(feedback("starters")).contains("FAIL  loads every customer, quotes and all: load() is not written yet");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exercises")
+    void everyCheckFailsForAMethodThatDoesNothingAndForOneThatAlwaysThrows(Path exercise) throws IOException {
+        int max = checks(exercise);
+        assertThat(max).isPositive();
+        for (String student : List.of("does-nothing", "always-throws")) {
+            assertThat(row(student, exercise)).as(student + "\n" + feedback(student)).isEqualTo("0," + max + ",graded");
+            String section = section(feedback(student), name(exercise));
+            assertThat(section.lines().filter(l -> l.startsWith("FAIL  ")).count()).as(section).isEqualTo(max);
+            assertThat(section).doesNotContain("PASS", "not written yet", "the grader did not finish");
+        }
+        // the hints of the always-throws student point at the exception, not at files left in a folder
+        assertThat(section(feedback("always-throws"), name(exercise))).doesNotContain("files left in the folder");
+    }
+
+    static String section(String feedback, String exercise) {
+        int from = feedback.indexOf("== " + exercise + ":");
+        int to = feedback.indexOf("\n== ", from + 1);
+        return feedback.substring(from, to < 0 ? feedback.length() : to);
+    }
+
+    @Test
+    void aStudentWhoPrintsPassAndCallsSystemExitFirstScoresNothing() throws IOException {
+        Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
+        assertThat(row("exits-first", ex01)).isEqualTo("0,3,graded");
+        assertThat(feedback("exits-first")).contains("the grader did not finish: your code ended the program (exit code 0)")
+                .doesNotContain("PASS");
+    }
+
+    @Test
+    void aStudentWhoEditedTheGradingPartIsGradedByTheTeachersGrader() throws IOException {
+        Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
+        assertThat(row("edited-grading", ex01)).isEqualTo("0,3,graded");
+        assertThat(feedback("edited-grading")).contains("FAIL  loads every customer, quotes and all: load() is not written yet")
+                .doesNotContain("PASS");
+    }
+
+    @Test
+    void anEndlessLoopIsStoppedAtTheTimeLimitAndOthersAreStillGraded() throws IOException {
+        Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
+        assertThat(row("endless-loop", ex01)).isEqualTo("0,3,timeout");
+        assertThat(feedback("endless-loop")).contains("TIMEOUT  ex01-sqlite-load.java was stopped after 30 s");
+        assertThat(row("solutions", ex01)).isEqualTo("3,3,graded");
+    }
+
+    @Test
+    void aFileThatDoesNotCompileIsACompileErrorWithItsLine() throws IOException {
+        Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
+        assertThat(row("does-not-compile", ex01)).isEqualTo("0,3,compile-error");
+        assertThat(feedback("does-not-compile")).containsPattern(
+                "COMPILE ERROR  ex01-sqlite-load.java does not compile:\n  line \\d+: incompatible types: java.lang.String cannot be converted to int");
+    }
+
+    @Test
+    void exercisesAStudentDidNotHandInAreMissing() throws IOException {
+        for (Path exercise : exercises()) {
+            if (name(exercise).equals("ex01-sqlite-load")) continue;
+            for (String student : List.of("exits-first", "edited-grading", "endless-loop", "does-not-compile")) {
+                assertThat(row(student, exercise)).isEqualTo("0," + checks(exercise) + ",missing");
+            }
+        }
+        assertThat(feedback("endless-loop")).contains("MISSING  ex02-api-pages.java was not handed in");
+    }
+
+    @Test
+    void aMissingSubmissionsFolderIsOneLineAndExitOne() {
+        var run = ScriptRun.run("classroom", temp, env, "grade", temp.resolve("no-such-folder").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("classroom: submissions folder " + temp.resolve("no-such-folder") + " does not exist\n");
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+}
