@@ -3,10 +3,12 @@
 //DESCRIPTION Classroom: hand the exercises out without solutions (handout OUT_DIR), grade a class with the teacher's grader (grade SUBMISSIONS_DIR)
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/Lab.java
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import elkit.Cli;
+import elkit.Lab;
 
 import java.io.File;
 import java.io.IOException;
@@ -92,14 +94,11 @@ class classroom {
         }
     }
 
-    /** The ELKit repository: ELKIT_REPO, else the folder with jbang-catalog.json at or above the current one. */
+    /** The ELKit checkout whose exercises and graders are used. */
     static Path repo() {
-        String configured = System.getenv("ELKIT_REPO");
-        Path start = Path.of(configured != null ? configured : "").toAbsolutePath().normalize();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve("jbang-catalog.json")) && Files.isDirectory(dir.resolve(EXERCISES))) return dir;
-        }
-        throw Cli.fail("no ELKit repository at or above %s: run classroom from the repository, or set ELKIT_REPO", start);
+        Path root = Lab.root();
+        if (!Files.isDirectory(root.resolve(EXERCISES))) throw Cli.fail("no %s in %s", EXERCISES, root);
+        return root;
     }
 
     /** An exercise of the repository: its file, the class it declares, its grading part and number of checks. */
