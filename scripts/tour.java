@@ -38,7 +38,7 @@ class tour {
             "KAFKA_BOOTSTRAP_SERVERS");
 
     /** Where a lesson says it connected: a JDBC URL, an http(s) URL or a 127.0.0.1 address, as it printed it. */
-    static final Pattern TARGET = Pattern.compile("(jdbc:[^\\s?;]+|https?://[^\\s)]+|\\b127\\.0\\.0\\.1:\\d+)");
+    static final Pattern TARGET = Pattern.compile("((?<![\\w-])jdbc:[a-z0-9]+:[^\\s?;]+|https?://[^\\s)]+|\\b127\\.0\\.0\\.1:\\d+)");
 
     record Row(String lesson, String target, double seconds, String ok, String reason) {}
 
@@ -100,7 +100,9 @@ class tour {
 
     static Row row(String lesson, Lab.Outcome outcome, int timeout) {
         double seconds = outcome.took().toMillis() / 1000.0;
-        Matcher m = TARGET.matcher(outcome.output());
+        // what the lesson printed, without JBang's own lines ("[jbang] Resolving ...sqlite-jdbc:3.54.1.0")
+        String printed = String.join("\n", outcome.output().lines().filter(l -> !l.startsWith("[jbang]")).toList());
+        Matcher m = TARGET.matcher(printed);
         String target = m.find() ? m.group(1) : "embedded / local files";
         if (target.length() > 44) target = target.substring(0, 41) + "...";
         if (outcome.timedOut()) return new Row(lesson, target, seconds, "FAIL", "stopped after " + timeout + " s");
