@@ -170,7 +170,7 @@ class classroom {
             Path launcher = temp.resolve("jbang");
             Files.copy(repo.resolve("jbang"), launcher);
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.writeString(temp.resolve("README.md"), STUDENT_README.formatted(readme));
+            Files.writeString(temp.resolve("README.md"), STUDENT_README.formatted(readme, exercises.get(0).fileName()));
             if (Files.exists(out)) Files.delete(out); // the empty folder given
             Files.move(temp, out);
         } finally {
@@ -190,12 +190,12 @@ class classroom {
 
             | Exercise | What it asks | Run it |
             |---|---|---|
-            %s
+            %1$s
             You need a JDK 17 or newer, and Maven or JBang. `./jbang` uses an installed `jbang`, or
             fetches JBang with Maven the first time (into `~/.cache/elkit`). Run from this folder:
 
             ```bash
-            ./jbang ex01-sqlite-load.java      # or: jbang ex01-sqlite-load.java
+            ./jbang %2$s      # or: jbang %2$s
             ```
 
             Hand in your exercise files, with their names unchanged. Your teacher grades them with the
@@ -230,9 +230,13 @@ class classroom {
                 students.size(), exercises.size(), repo.resolve(EXERCISES), timeoutSeconds);
         Path work = Files.createTempDirectory("elkit-grade");
         try {
-            // the exercises' libraries, resolved once each, by JBang, from the teacher's files
+            // the exercises' libraries, resolved by JBang from the teacher's files, once each, for those handed in
             var setups = new LinkedHashMap<String, Setup>();
-            for (var exercise : exercises) setups.put(exercise.name(), Setup.of(repo, exercise));
+            for (var exercise : exercises) {
+                if (students.stream().anyMatch(s -> Files.isRegularFile(s.resolve(exercise.fileName())))) {
+                    setups.put(exercise.name(), Setup.of(repo, exercise));
+                }
+            }
 
             ExecutorService pool = Executors.newFixedThreadPool(jobs);
             var futures = new ArrayList<Future<Result>>();

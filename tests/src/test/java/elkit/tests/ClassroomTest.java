@@ -33,8 +33,11 @@ class ClassroomTest {
     static Map<String, String> env;
     static Path pack;
     static Path submissions;
+    static Path troubled;
     static ScriptRun gradeRun;
+    static ScriptRun troubledRun;
     static Map<String, String[]> gradebook = new LinkedHashMap<>();
+    static Map<String, Path> studentFolder = new HashMap<>();
 
     static List<Path> exercises() throws IOException {
         try (Stream<Path> files = Files.list(EXERCISES)) {
@@ -65,22 +68,25 @@ class ClassroomTest {
         var handout = ScriptRun.run("classroom", temp, env, "handout", pack.toString());
         assertThat(handout.exitCode()).as(handout.toString()).isZero();
 
+        // a class that hands everything in, graded with a time limit no honest run comes near
         submissions = Files.createDirectories(temp.resolve("submissions"));
         for (Path exercise : exercises()) {
             String file = exercise.getFileName().toString();
             String starter = Files.readString(pack.resolve(file)); // what students got
-            write("solutions", file, Files.readString(EXERCISES.resolve("solutions").resolve(file)));
-            write("starters", file, starter);
-            write("does-nothing", file, StudentMethods.rewrite(starter, StudentMethods::doesNothing));
-            write("always-throws", file, StudentMethods.rewrite(starter, StudentMethods::alwaysThrows));
+            write(submissions, "solutions", file, Files.readString(EXERCISES.resolve("solutions").resolve(file)));
+            write(submissions, "starters", file, starter);
+            write(submissions, "does-nothing", file, StudentMethods.rewrite(starter, StudentMethods::doesNothing));
+            write(submissions, "always-throws", file, StudentMethods.rewrite(starter, StudentMethods::alwaysThrows));
         }
-        // the other students hand in exercise 1 only
+        // and a class that hands in exercise 1 only, graded with a short time limit: the endless loop costs it once
+        troubled = Files.createDirectories(temp.resolve("troubled"));
         String ex01 = Files.readString(pack.resolve("ex01-sqlite-load.java"));
-        write("exits-first", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m ->
+        write(troubled, "honest", "ex01-sqlite-load.java", Files.readString(EXERCISES.resolve("solutions/ex01-sqlite-load.java")));
+        write(troubled, "exits-first", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m ->
                 "System.out.println(\"PASS  loads every customer, quotes and all\");"
                         + " System.out.println(\"Score: 3/3\"); System.exit(0);"));
         String top = ex01.substring(0, ex01.indexOf(StudentMethods.GRADING));
-        write("edited-grading", "ex01-sqlite-load.java", top + StudentMethods.GRADING + """
+        write(troubled, "edited-grading", "ex01-sqlite-load.java", top + StudentMethods.GRADING + """
 
                     public static void main(String[] args) {
                         System.out.println("PASS  loads every customer, quotes and all");
@@ -90,33 +96,36 @@ class ClassroomTest {
                     }
                 }
                 """);
-        write("endless-loop", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "while (!customers.isEmpty()) { }"));
-        write("does-not-compile", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "int count = \"three\";"));
+        write(troubled, "endless-loop", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "while (!customers.isEmpty()) { }"));
+        write(troubled, "does-not-compile", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "int count = \"three\";"));
 
-        // a short time limit: the endless loop costs it once; the others end well within it
-        gradeRun = ScriptRun.run("classroom", temp, env, "grade", submissions.toString(), "--timeout", "30", "--jobs", "2");
-        Path csv = submissions.resolve("gradebook.csv");
-        if (Files.exists(csv)) {
-            for (String row : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+        gradeRun = ScriptRun.run("classroom", temp, env, "grade", submissions.toString(), "--timeout", "300", "--jobs", "2");
+        troubledRun = ScriptRun.run("classroom", temp, env, "grade", troubled.toString(), "--timeout", "20", "--jobs", "2");
+        for (Path folder : List.of(submissions, troubled)) {
+            Path csv = folder.resolve("gradebook.csv");
+            if (!Files.exists(csv)) continue;
+            var lines = Files.readAllLines(csv);
+            for (String row : lines.subList(1, lines.size())) {
                 String[] cells = row.split(",");
                 gradebook.put(cells[0] + "/" + cells[1], cells);
+                studentFolder.put(cells[0], folder.resolve(cells[0]));
             }
         }
     }
 
-    static void write(String student, String file, String text) throws IOException {
-        Files.writeString(Files.createDirectories(submissions.resolve(student)).resolve(file), text);
+    static void write(Path folder, String student, String file, String text) throws IOException {
+        Files.writeString(Files.createDirectories(folder.resolve(student)).resolve(file), text);
     }
 
     /** score,max,status of a gradebook row. */
     static String row(String student, Path exercise) {
         String[] cells = gradebook.get(student + "/" + name(exercise));
-        assertThat(cells).as("gradebook row " + student + "/" + name(exercise) + "\n" + gradeRun).isNotNull();
+        assertThat(cells).as("gradebook row " + student + "/" + name(exercise) + "\n" + gradeRun + "\n" + troubledRun).isNotNull();
         return cells[2] + "," + cells[3] + "," + cells[4];
     }
 
     static String feedback(String student) throws IOException {
-        return Files.readString(submissions.resolve(student).resolve("feedback.txt"));
+        return Files.readString(studentFolder.get(student).resolve("feedback.txt"));
     }
 
     // ---- handout ----
@@ -178,8 +187,10 @@ class ClassroomTest {
     @Test
     void gradingRanWroteTheGradebookWithTheContractColumnsAndASummary() throws IOException {
         assertThat(gradeRun.exitCode()).as(gradeRun.toString()).isZero();
+        assertThat(troubledRun.exitCode()).as(troubledRun.toString()).isZero(); // whatever the scores
         assertThat(Files.readAllLines(submissions.resolve("gradebook.csv")).get(0)).isEqualTo("student,exercise,score,max,status");
-        assertThat(gradebook).hasSize(8 * exercises().size());
+        assertThat(Files.readAllLines(troubled.resolve("gradebook.csv")).get(0)).isEqualTo("student,exercise,score,max,status");
+        assertThat(gradebook).hasSize(9 * exercises().size());
         assertThat(gradeRun.out()).containsPattern("(?m)^student\\s+ex01-sqlite-lo.*total$")
                 .containsPattern("(?m)^solutions\\s+3/3\\s+4/4\\s");
     }
@@ -236,8 +247,9 @@ class ClassroomTest {
     void anEndlessLoopIsStoppedAtTheTimeLimitAndOthersAreStillGraded() throws IOException {
         Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
         assertThat(row("endless-loop", ex01)).isEqualTo("0,3,timeout");
-        assertThat(feedback("endless-loop")).contains("TIMEOUT  ex01-sqlite-load.java was stopped after 30 s");
-        assertThat(row("solutions", ex01)).isEqualTo("3,3,graded");
+        assertThat(feedback("endless-loop")).contains("TIMEOUT  ex01-sqlite-load.java was stopped after 20 s");
+        assertThat(row("honest", ex01)).isEqualTo("3,3,graded"); // in the same run
+        assertThat(troubledRun.out()).containsPattern("(?m)^honest\\s+3/3\\s");
     }
 
     @Test
