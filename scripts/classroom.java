@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,6 +57,12 @@ class classroom {
     static final Pattern CHECK_CALL = Pattern.compile("\\bcheck\\(\\s*\\w+\\s*,\\s*\"");
     static final Pattern SCORE = Pattern.compile("^Score: (\\d+)/(\\d+)$");
     static final String HARNESS = "elkit_grading_harness";
+    /** One thread per running grader reads its output (blocking reads: not the common pool). */
+    static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
+        var thread = new Thread(r, "grader-output");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public static void main(String[] args) {
         Cli.run(args, classroom::command);
@@ -366,12 +373,13 @@ class classroom {
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = classes + (setup.classpath().isEmpty() ? "" : File.pathSeparator + setup.classpath());
-        Path out = dir.resolve("out.txt");
         Path run = Files.createDirectories(dir.resolve("run"));
         var builder = new ProcessBuilder(java, "-Xmx512m", "-cp", classpath, HARNESS, exercise.className())
-                .directory(run.toFile()).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+                .directory(run.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("ELKIT_WORK", run.resolve("work").toString());
         Process process = builder.start();
+        // read as it comes, keeping only the grader's lines: a student's code printing without end fills no disk
+        var graderLines = CompletableFuture.supplyAsync(() -> graderLines(process.getInputStream(), token), READERS);
         try (var stdin = process.getOutputStream()) {
             stdin.write((token + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException gone) {
@@ -381,6 +389,7 @@ class classroom {
         if (!ended) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            graderLines.cancel(true);
             return new Result(student, exercise.name(), 0, exercise.checks(), "timeout",
                     List.of("TIMEOUT  " + exercise.fileName() + " was stopped after " + timeoutSeconds
                             + " s: look for a loop that never ends, or a wait with no time limit"));
@@ -388,14 +397,19 @@ class classroom {
         var feedback = new ArrayList<String>();
         int passed = 0;
         Integer score = null;
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            if (!line.startsWith(token + " ")) continue; // printed by the student's code, not by the grader
-            String said = line.substring(token.length() + 1);
-            Matcher s = SCORE.matcher(said);
+        List<String> said;
+        try {
+            said = graderLines.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException stillOpen) { // a process of the student's holds the output open
+            graderLines.cancel(true);
+            said = List.of();
+        }
+        for (String line : said) {
+            Matcher s = SCORE.matcher(line);
             if (s.matches()) score = Integer.parseInt(s.group(1));
-            else if (said.startsWith("PASS  ") || said.startsWith("FAIL  ")) {
-                feedback.add(said);
-                if (said.startsWith("PASS  ")) passed++;
+            else if (line.startsWith("PASS  ") || line.startsWith("FAIL  ")) {
+                feedback.add(line);
+                if (line.startsWith("PASS  ")) passed++;
             }
         }
         if (score == null || score != passed || feedback.size() != exercise.checks()) {
@@ -404,6 +418,26 @@ class classroom {
             return new Result(student, exercise.name(), 0, exercise.checks(), "graded", feedback);
         }
         return new Result(student, exercise.name(), passed, exercise.checks(), "graded", feedback);
+    }
+
+    /** The lines tagged with the token (the grader's), without it; untagged lines are dropped, long ones cut. */
+    static List<String> graderLines(java.io.InputStream output, String token) {
+        var kept = new ArrayList<String>();
+        var line = new java.io.ByteArrayOutputStream();
+        try (var in = new java.io.BufferedInputStream(output)) {
+            for (int b; (b = in.read()) != -1; ) {
+                if (b == '\n') {
+                    String text = line.toString(StandardCharsets.UTF_8);
+                    if (text.startsWith(token + " ") && kept.size() < 1_000) kept.add(text.substring(token.length() + 1));
+                    line.reset();
+                } else if (line.size() < 16_384) {
+                    line.write(b);
+                }
+            }
+        } catch (IOException closed) {
+            // the process was stopped: what was read is what it said
+        }
+        return kept;
     }
 
     static void writeReports(Path submissions, List<Path> students, List<Exercise> exercises, List<Result> results) throws IOException {
