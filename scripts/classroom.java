@@ -301,6 +301,11 @@ class classroom {
             return new Result(student, exercise.name(), 0, exercise.checks(), "compile-error",
                     List.of("COMPILE ERROR  the line \"" + GRADING + "\" is gone from your file: put it back below your code"));
         }
+        String clash = clash(mine.substring(0, cut), exercise);
+        if (clash != null) {
+            return new Result(student, exercise.name(), 0, exercise.checks(), "compile-error",
+                    List.of("COMPILE ERROR  " + exercise.fileName() + ": " + clash));
+        }
         // the student's part, spliced onto the teacher's grader: the grading part of the file handed in is never run
         String studentPart = withTeacherImports(mine.substring(0, cut), exercise);
         int studentLines = (int) studentPart.lines().count();
@@ -325,6 +330,41 @@ class classroom {
             return new Result(student, exercise.name(), 0, exercise.checks(), "compile-error", feedback);
         }
         return run(student, exercise, setup, classes, dir, timeoutSeconds);
+    }
+
+    static final Pattern METHOD = Pattern.compile(
+            "(?m)^\\s*(?:(?:public|private|protected|static|final|synchronized)\\s+)*(?:<[^>]+>\\s+)?[\\w.<>\\[\\], ?]+\\s+(\\w+)\\s*\\([^)]*\\)\\s*(?:throws\\s+[\\w., ]+)?\\{");
+    static final Pattern TYPE = Pattern.compile("\\b(?:class|interface|record|enum)\\s+(\\w+)");
+    static final List<String> KEYWORDS = List.of("if", "for", "while", "switch", "catch", "synchronized", "try", "else", "return", "new");
+
+    /**
+     * A student's part must not change what the grader's code means: a method named like one of the
+     * grader's (an overload can capture its calls) or a new type named like one it uses (a nested
+     * {@code ArrayList} or {@code System} would shadow the real one). Null when there is no such clash.
+     */
+    static String clash(String studentPart, Exercise exercise) throws IOException {
+        String teacher = Files.readString(exercise.file());
+        String teacherTop = teacher.substring(0, teacher.indexOf(GRADING));
+        var graderMethods = names(METHOD, exercise.grading());
+        for (String method : names(METHOD, studentPart)) {
+            if (graderMethods.contains(method) && !KEYWORDS.contains(method) && !names(METHOD, teacherTop).contains(method)) {
+                return "your part declares a method " + method + "(...), a name the grading code uses: rename it";
+            }
+        }
+        var graderWords = names(Pattern.compile("\\b([A-Za-z_]\\w*)\\b"), exercise.grading());
+        for (String type : names(TYPE, studentPart)) {
+            if (graderWords.contains(type) && !names(TYPE, teacherTop).contains(type)) {
+                return "your part declares a type " + type + ", a name the grading code uses: rename it";
+            }
+        }
+        return null;
+    }
+
+    static java.util.Set<String> names(Pattern pattern, String code) {
+        var names = new LinkedHashSet<String>();
+        Matcher m = pattern.matcher(code.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("(?m)//.*$", ""));
+        while (m.find()) names.add(m.group(1));
+        return names;
     }
 
     /** The teacher's imports the student's part lacks, added on its last import line: line numbers stay the student's. */

@@ -93,7 +93,7 @@ class tour {
         }
         long failed = rows.stream().filter(r -> r.ok().equals("FAIL")).count();
         long skipped = rows.stream().filter(r -> r.ok().equals("skip")).count();
-        System.out.printf("%n%d lessons: %d ok, %d failed, %d skipped (they need setup this machine lacks)%n",
+        System.out.printf("%n%d lesson(s): %d ok, %d failed, %d skipped (they need setup this machine lacks)%n",
                 rows.size(), rows.size() - failed - skipped, failed, skipped);
         if (failed > 0) throw Cli.fail("%d of %d lessons failed: run each with ./jbang <lesson> to see why", failed, rows.size());
     }

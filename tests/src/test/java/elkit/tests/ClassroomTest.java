@@ -96,6 +96,13 @@ class ClassroomTest {
                     }
                 }
                 """);
+        write(troubled, "overloads-check", "ex01-sqlite-load.java", ex01.replace(StudentMethods.GRADING, """
+                static int check(ArrayList<String> report, String title, Check check) { // more specific: it would capture the grader's calls
+                        report.add("PASS  " + title);
+                        return 1;
+                    }
+
+                    """ + StudentMethods.GRADING));
         write(troubled, "endless-loop", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "while (!customers.isEmpty()) { }"));
         write(troubled, "does-not-compile", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "int count = \"three\";"));
 
@@ -190,7 +197,7 @@ class ClassroomTest {
         assertThat(troubledRun.exitCode()).as(troubledRun.toString()).isZero(); // whatever the scores
         assertThat(Files.readAllLines(submissions.resolve("gradebook.csv")).get(0)).isEqualTo("student,exercise,score,max,status");
         assertThat(Files.readAllLines(troubled.resolve("gradebook.csv")).get(0)).isEqualTo("student,exercise,score,max,status");
-        assertThat(gradebook).hasSize(9 * exercises().size());
+        assertThat(gradebook).hasSize(10 * exercises().size());
         assertThat(gradeRun.out()).containsPattern("(?m)^student\\s+ex01-sqlite-lo.*total$")
                 .containsPattern("(?m)^solutions\\s+3/3\\s+4/4\\s");
     }
@@ -244,6 +251,14 @@ class ClassroomTest {
     }
 
     @Test
+    void aStudentWhoseMethodOverloadsTheGradersIsRejectedBeforeItRuns() throws IOException {
+        Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
+        assertThat(row("overloads-check", ex01)).isEqualTo("0,3,compile-error");
+        assertThat(feedback("overloads-check")).contains(
+                "COMPILE ERROR  ex01-sqlite-load.java: your part declares a method check(...), a name the grading code uses: rename it");
+    }
+
+    @Test
     void anEndlessLoopIsStoppedAtTheTimeLimitAndOthersAreStillGraded() throws IOException {
         Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
         assertThat(row("endless-loop", ex01)).isEqualTo("0,3,timeout");
@@ -264,7 +279,7 @@ class ClassroomTest {
     void exercisesAStudentDidNotHandInAreMissing() throws IOException {
         for (Path exercise : exercises()) {
             if (name(exercise).equals("ex01-sqlite-load")) continue;
-            for (String student : List.of("exits-first", "edited-grading", "endless-loop", "does-not-compile")) {
+            for (String student : List.of("exits-first", "edited-grading", "overloads-check", "endless-loop", "does-not-compile")) {
                 assertThat(row(student, exercise)).isEqualTo("0," + checks(exercise) + ",missing");
             }
         }

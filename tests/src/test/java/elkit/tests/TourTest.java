@@ -40,7 +40,7 @@ class TourTest {
         assertThat(run.out()).containsPattern("(?m)^lesson\\s+target\\s+seconds\\s+ok$")
                 .containsPattern("(?m)^db-sqlite\\s+embedded / local files\\s+\\d+\\.\\d  yes$")
                 .containsPattern("(?m)^api-requests\\s+http://127\\.0\\.0\\.1:\\d+\\S*\\s+\\d+\\.\\d  yes$")
-                .contains("2 lessons: 2 ok, 0 failed, 0 skipped");
+                .contains("2 lesson(s): 2 ok, 0 failed, 0 skipped");
     }
 
     @Test
@@ -71,7 +71,7 @@ class TourTest {
                 .containsPattern("(?m)^db-broken\\s+embedded / local files\\s+\\d+\\.\\d  FAIL   db-broken: the table customers does not exist$")
                 .containsPattern("(?m)^db-needs\\s+-\\s+\\d+\\.\\d  skip   db-needs: needs DB_URL \\(no local server can run here\\)$")
                 .doesNotContain("bench-x")
-                .contains("3 lessons: 1 ok, 1 failed, 1 skipped");
+                .contains("3 lesson(s): 1 ok, 1 failed, 1 skipped");
         assertThat(run.err()).isEqualTo("tour: 1 of 3 lessons failed: run each with ./jbang <lesson> to see why\n");
     }
 
