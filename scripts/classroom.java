@@ -414,7 +414,7 @@ class classroom {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = classes + (setup.classpath().isEmpty() ? "" : File.pathSeparator + setup.classpath());
         Path run = Files.createDirectories(dir.resolve("run"));
-        var builder = new ProcessBuilder(java, "-Xmx512m", "-cp", classpath, HARNESS, exercise.className())
+        var builder = new ProcessBuilder(java, "-Xmx1g", "-cp", classpath, HARNESS, exercise.className())
                 .directory(run.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("ELKIT_WORK", run.resolve("work").toString());
         Process process = builder.start();

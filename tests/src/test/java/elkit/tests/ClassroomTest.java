@@ -294,6 +294,23 @@ class ClassroomTest {
         assertThat(run.err()).isEqualTo("classroom: submissions folder " + temp.resolve("no-such-folder") + " does not exist\n");
     }
 
+    @Test
+    void aHandoutIntoAFolderThatIsNotEmptyIsOneLineAndLeavesItAsItWas() throws IOException {
+        Path taken = Files.createDirectories(temp.resolve("taken"));
+        Files.writeString(taken.resolve("notes.txt"), "mine");
+
+        var run = ScriptRun.run("classroom", temp, env, "handout", taken.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("classroom: " + taken + " already exists and is not an empty folder: give a new folder for the pack\n");
+        try (var left = Files.list(taken)) {
+            assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly("notes.txt");
+        }
+        try (var beside = Files.list(temp)) {
+            assertThat(beside.map(p -> p.getFileName().toString()).toList()).noneMatch(n -> n.startsWith(".taken"));
+        }
+    }
+
     static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
