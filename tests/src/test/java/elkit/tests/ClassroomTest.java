@@ -144,7 +144,9 @@ class ClassroomTest {
         copyTree(pack, copy);
         assertThat(copy.toAbsolutePath().startsWith(Repo.root())).as("a copy outside the repository").isFalse();
 
-        var run = ScriptRun.exec(List.of("./jbang", exercise.getFileName().toString()), copy, env);
+        var student = new HashMap<>(env);
+        student.put("ELKIT_REPO", null); // nothing points back at the checkout
+        var run = ScriptRun.exec(List.of("./jbang", exercise.getFileName().toString()), copy, student);
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).containsPattern("(?m)^FAIL  .*: \\w+\\(\\) is not written yet$")
