@@ -249,7 +249,14 @@ class classroom {
             var futures = new ArrayList<Future<Result>>();
             for (Path student : students) {
                 for (var exercise : exercises) {
-                    futures.add(pool.submit(() -> gradeOne(student, exercise, setups.get(exercise.name()), work, timeoutSeconds)));
+                    futures.add(pool.submit(() -> {
+                        try {
+                            return gradeOne(student, exercise, setups.get(exercise.name()), work, timeoutSeconds);
+                        } catch (Exception e) { // one file that cannot be graded does not stop the class
+                            return new Result(student.getFileName().toString(), exercise.name(), 0, exercise.checks(), "compile-error",
+                                    List.of("COMPILE ERROR  " + exercise.fileName() + " could not be graded: " + e));
+                        }
+                    }));
                 }
             }
             var results = new ArrayList<Result>();
@@ -267,7 +274,7 @@ class classroom {
     }
 
     /** What compiling and running an exercise needs: the teacher's helper sources and the resolved libraries. */
-    record Setup(List<Path> helperSources, String classpath) {
+    record Setup(List<Path> helperSources, String classpath, boolean usesData) {
         static Setup of(Path repo, Exercise exercise) throws Exception {
             var command = List.of(repo.resolve("jbang").toString(), "info", "tools", exercise.file().getFileName().toString());
             var process = new ProcessBuilder(command).directory(exercise.file().getParent().toFile())
@@ -284,7 +291,9 @@ class classroom {
             });
             var jars = new LinkedHashSet<String>();
             info.path("resolvedDependencies").forEach(d -> jars.add(d.asText()));
-            return new Setup(helpers, String.join(File.pathSeparator, jars));
+            boolean data = Files.readString(exercise.file()).contains("DataFiles");
+            for (Path helper : helpers) data |= Files.readString(helper).contains("DataFiles");
+            return new Setup(helpers, String.join(File.pathSeparator, jars), data);
         }
     }
 
@@ -295,7 +304,7 @@ class classroom {
             return new Result(student, exercise.name(), 0, exercise.checks(), "missing",
                     List.of("MISSING  " + exercise.fileName() + " was not handed in"));
         }
-        String mine = Files.readString(submitted);
+        String mine = new String(Files.readAllBytes(submitted), StandardCharsets.UTF_8); // any encoding: bad bytes become U+FFFD
         int cut = mine.indexOf(GRADING);
         if (cut < 0) {
             return new Result(student, exercise.name(), 0, exercise.checks(), "compile-error",
@@ -414,6 +423,7 @@ class classroom {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = classes + (setup.classpath().isEmpty() ? "" : File.pathSeparator + setup.classpath());
         Path run = Files.createDirectories(dir.resolve("run"));
+        if (setup.usesData()) copyTree(exercise.file().getParent().resolve("../data").normalize(), run.resolve("chapters/05-extract-load/data"));
         var builder = new ProcessBuilder(java, "-Xmx1g", "-cp", classpath, HARNESS, exercise.className())
                 .directory(run.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("ELKIT_WORK", run.resolve("work").toString());
