@@ -49,15 +49,20 @@ class ex02_api_pages {
             });
             passed += check(report, "pages of 100, not one request per customer", () -> {
                 int before = api.requests().size();
-                fetchAllCustomers(client, baseUrl);
+                expectAll(fetchAllCustomers(client, baseUrl)); // making no request at all is not the point
                 int made = api.requests().size() - before;
                 if (made > 4) throw new AssertionError("expected at most 4 requests (3 pages and the empty one), made " + made);
             });
+            // a fetch that always raises would "pass" the two checks below: each first needs a healthy fetch
+            passed += check(report, "an error status raises instead of returning half the data", () -> {
+                expectAll(fetchAllCustomers(client, baseUrl));
+                expectFailure(client, (url, offset) -> offset >= 100 ? 500 : 200);
+            });
+            passed += check(report, "a server that repeats the same page forever is stopped", () -> {
+                expectAll(fetchAllCustomers(client, baseUrl));
+                expectFailure(client, (url, offset) -> 0); // 0: the first page again, whatever is asked
+            });
         }
-        passed += check(report, "an error status raises instead of returning half the data", () ->
-                expectFailure(client, (url, offset) -> offset >= 100 ? 500 : 200));
-        passed += check(report, "a server that repeats the same page forever is stopped", () ->
-                expectFailure(client, (url, offset) -> 0)); // 0: the first page again, whatever is asked
         report.forEach(System.out::println);
         System.out.printf("Score: %d/%d%n", passed, report.size());
         System.exit(passed == report.size() ? 0 : 1);
@@ -74,7 +79,7 @@ class ex02_api_pages {
             report.add("PASS  " + title);
             return 1;
         } catch (Throwable e) {
-            report.add("FAIL  " + title + ": " + e.getMessage());
+            report.add("FAIL  " + title + ": " + (e.getMessage() != null ? e.getMessage() : e));
             return 0;
         }
     }
@@ -121,6 +126,14 @@ class ex02_api_pages {
             throw new AssertionError("returned " + customers.size() + " customers as if all was well");
         } finally {
             server.stop(0);
+        }
+    }
+
+    /** A fetch from the healthy demo API returned every customer, or the check fails saying what came back. */
+    static void expectAll(List<JsonNode> customers) {
+        if (customers == null) throw new AssertionError("the healthy demo API: fetchAllCustomers returned null");
+        if (customers.size() != elkit.local.LocalApi.CUSTOMERS) {
+            throw new AssertionError("the healthy demo API: expected " + elkit.local.LocalApi.CUSTOMERS + " customers, got " + customers.size());
         }
     }
 

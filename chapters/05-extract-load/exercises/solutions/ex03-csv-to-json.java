@@ -61,20 +61,14 @@ class ex03_csv_to_json {
     public static void main(String[] args) throws Exception {
         var report = new ArrayList<String>();
         int passed = 0;
-        Path dir = Files.createTempDirectory("ex03");
+        // each check has a folder of its own, and first converts the tricky CSV: a csvToJson that always
+        // raises (or writes nothing) must not pass the checks on malformed input, nor get hints about other checks
         passed += check(report, "quotes, commas, newlines, CRLF and a byte order mark", () -> {
-            Path csv = Files.writeString(dir.resolve("customers.csv"), TRICKY, StandardCharsets.UTF_8);
-            Path json = dir.resolve("customers.json");
-            int count = csvToJson(csv, json);
-            List<Map<String, String>> expected = List.of(
-                    record("101", "Alice Johnson", "12 Main St"),
-                    record("102", "Smith, Bob", "Flat 3\r\n8 High Street"),
-                    record("103", "Carol \"CJ\" Lee", "5 Oak Ave"));
-            var actual = new ObjectMapper().readValue(json.toFile(), List.class);
-            if (!expected.equals(actual)) throw new AssertionError("expected " + expected + ", got " + actual);
-            if (count != 3) throw new AssertionError("expected the count 3, got " + count);
+            expectTrickyConverted(freshFolder());
         });
         passed += check(report, "a malformed CSV raises and writes nothing", () -> {
+            Path dir = freshFolder();
+            expectTrickyConverted(dir);
             Path csv = Files.writeString(dir.resolve("broken.csv"), "customer_id,name\n101,Alice\n102,\"Bob\n103,Carol\n");
             Path json = dir.resolve("broken.json");
             expectRaise(() -> csvToJson(csv, json));
@@ -82,13 +76,16 @@ class ex03_csv_to_json {
             assertOnlyFiles(dir, "customers.csv", "customers.json", "broken.csv");
         });
         passed += check(report, "a malformed CSV leaves the previous JSON unchanged", () -> {
+            Path dir = freshFolder();
+            expectTrickyConverted(dir);
             Path csv = Files.writeString(dir.resolve("broken2.csv"), "customer_id,name\n" + "1,x\n".repeat(5000) + "2,\"unclosed\n");
             Path json = Files.writeString(dir.resolve("old.json"), "[{\"customer_id\": \"1\"}]");
             expectRaise(() -> csvToJson(csv, json));
             String now = Files.readString(json);
             if (!now.equals("[{\"customer_id\": \"1\"}]")) throw new AssertionError("old.json changed: " + now.substring(0, Math.min(60, now.length())));
-            assertOnlyFiles(dir, "customers.csv", "customers.json", "broken.csv", "broken2.csv", "old.json");
+            assertOnlyFiles(dir, "customers.csv", "customers.json", "broken2.csv", "old.json");
         });
+        for (Path dir : FOLDERS) deleteTree(dir); // nothing left behind in the temp folder
         report.forEach(System.out::println);
         System.out.printf("Score: %d/%d%n", passed, report.size());
         System.exit(passed == report.size() ? 0 : 1);
@@ -102,9 +99,45 @@ class ex03_csv_to_json {
             report.add("PASS  " + title);
             return 1;
         } catch (Throwable e) {
-            report.add("FAIL  " + title + ": " + e.getMessage());
+            report.add("FAIL  " + title + ": " + (e.getMessage() != null ? e.getMessage() : e));
             return 0;
         }
+    }
+
+    static final List<Path> FOLDERS = new ArrayList<>();
+
+    static Path freshFolder() throws IOException {
+        Path dir = Files.createTempDirectory("ex03");
+        FOLDERS.add(dir);
+        return dir;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    /** Converts the tricky CSV in {@code dir} into customers.json and checks every record and the count. */
+    static void expectTrickyConverted(Path dir) throws Exception {
+        Path csv = Files.writeString(dir.resolve("customers.csv"), TRICKY, StandardCharsets.UTF_8);
+        Path json = dir.resolve("customers.json");
+        int count;
+        try {
+            count = csvToJson(csv, json);
+        } catch (UnsupportedOperationException notWritten) {
+            throw notWritten;
+        } catch (Exception e) {
+            throw new AssertionError("a valid CSV raised " + e);
+        }
+        if (!Files.exists(json)) throw new AssertionError("a valid CSV: " + json.getFileName() + " was not written");
+        List<Map<String, String>> expected = List.of(
+                record("101", "Alice Johnson", "12 Main St"),
+                record("102", "Smith, Bob", "Flat 3\r\n8 High Street"),
+                record("103", "Carol \"CJ\" Lee", "5 Oak Ave"));
+        var actual = new ObjectMapper().readValue(json.toFile(), List.class);
+        if (!expected.equals(actual)) throw new AssertionError("expected " + expected + ", got " + actual);
+        if (count != 3) throw new AssertionError("expected the count 3, got " + count);
     }
 
     static void expectRaise(Check call) throws Exception {

@@ -29,11 +29,13 @@ class JbangLauncherTest {
     /** Scripts whose run without env vars is expected to end with another code than 0, and why. */
     static final Map<String, Integer> EXPECTED_EXIT = Map.of(
             "sandbox", 2,         // no service named: prints its usage
-            "db-sqlserver", 2);   // no SQL Server can run here: says it needs MSSQL_URL or Docker
+            "db-sqlserver", 2,    // no SQL Server can run here: says it needs MSSQL_URL or Docker
+            "classroom", 2);      // no command given: prints its usage
 
-    /** Aliases whose default run is a long benchmark: run here with a small N (the launcher path is the same). */
-    static final Map<String, String> SMALL_RUN = Map.of(
-            "bench-kafka", "2000");   // default 1,000,000 messages: minutes on a loaded 2-core machine
+    /** Arguments for an alias whose run with none would cost minutes: tour alone would run every lesson again. */
+    static final Map<String, List<String>> ARGUMENTS = Map.of(
+            "tour", List.of("db-sqlite"),
+            "bench-kafka", List.of("2000"));   // default 1,000,000 messages: minutes on a loaded 2-core machine
 
     /** Variables of the env-var contract: removed, so every lesson takes its no-setup path. */
     static final List<String> CONTRACT = List.of("PG_URL", "PG_USER", "PG_PASSWORD", "MYSQL_URL", "MYSQL_USER",
@@ -161,9 +163,9 @@ class JbangLauncherTest {
     @MethodSource("aliases")
     @Order(3)
     void everyAliasRunsWithNoArgumentsAndNoSetup(String alias) {
-        var run = SMALL_RUN.containsKey(alias)
-                ? launcher(Repo.root(), Map.of(), alias, SMALL_RUN.get(alias))
-                : launcher(Repo.root(), Map.of(), alias);
+        var args = new java.util.ArrayList<String>(List.of(alias));
+        args.addAll(ARGUMENTS.getOrDefault(alias, List.of()));
+        var run = launcher(Repo.root(), Map.of(), args.toArray(String[]::new));
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(EXPECTED_EXIT.getOrDefault(alias, 0));
         assertThat(run.err()).as(run.toString()).doesNotContain("\tat ", "Could not find", "error: ");

@@ -1,0 +1,325 @@
+package elkit.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The classroom workflow: a handout that runs outside the repository and holds no solution, and a
+ * grade run over a class where every way of cheating or failing ends in the right gradebook row.
+ * The "does nothing" and "always throws" students prove every grader check of every exercise fair.
+ */
+class ClassroomTest {
+
+    static final Path EXERCISES = Repo.path("chapters/05-extract-load/exercises");
+
+    @TempDir
+    static Path temp;
+
+    static Map<String, String> env;
+    static Path pack;
+    static Path submissions;
+    static Path troubled;
+    static ScriptRun gradeRun;
+    static ScriptRun troubledRun;
+    static Map<String, String[]> gradebook = new LinkedHashMap<>();
+    static Map<String, Path> studentFolder = new HashMap<>();
+
+    static List<Path> exercises() throws IOException {
+        try (Stream<Path> files = Files.list(EXERCISES)) {
+            return files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        }
+    }
+
+    static String name(Path exercise) {
+        return exercise.getFileName().toString().replaceFirst("\\.java$", "");
+    }
+
+    /** The number of checks of an exercise's grader: what the untouched starter scores out of. */
+    static int checks(Path exercise) throws IOException {
+        String grading = Files.readString(exercise);
+        grading = grading.substring(grading.indexOf(StudentMethods.GRADING));
+        return (int) java.util.regex.Pattern.compile("\\bcheck\\(\\s*\\w+\\s*,\\s*\"").matcher(grading).results().count();
+    }
+
+    @BeforeAll
+    static void handOutAndGradeAClass() throws IOException {
+        env = new HashMap<>();
+        env.put("JBANG_DIR", temp.resolve("jbang-dir").toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")));
+        env.put("ELKIT_REPO", Repo.root().toString());
+
+        pack = temp.resolve("pack");
+        var handout = ScriptRun.run("classroom", temp, env, "handout", pack.toString());
+        assertThat(handout.exitCode()).as(handout.toString()).isZero();
+
+        // a class that hands everything in, graded with a time limit no honest run comes near
+        submissions = Files.createDirectories(temp.resolve("submissions"));
+        for (Path exercise : exercises()) {
+            String file = exercise.getFileName().toString();
+            String starter = Files.readString(pack.resolve(file)); // what students got
+            write(submissions, "solutions", file, Files.readString(EXERCISES.resolve("solutions").resolve(file)));
+            write(submissions, "starters", file, starter);
+            write(submissions, "does-nothing", file, StudentMethods.rewrite(starter, StudentMethods::doesNothing));
+            write(submissions, "always-throws", file, StudentMethods.rewrite(starter, StudentMethods::alwaysThrows));
+        }
+        // and a class that hands in exercise 1 only, graded with a short time limit: the endless loop costs it once
+        troubled = Files.createDirectories(temp.resolve("troubled"));
+        String ex01 = Files.readString(pack.resolve("ex01-sqlite-load.java"));
+        write(troubled, "honest", "ex01-sqlite-load.java", Files.readString(EXERCISES.resolve("solutions/ex01-sqlite-load.java")));
+        write(troubled, "exits-first", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m ->
+                "System.out.println(\"PASS  loads every customer, quotes and all\");"
+                        + " System.out.println(\"Score: 3/3\"); System.exit(0);"));
+        String top = ex01.substring(0, ex01.indexOf(StudentMethods.GRADING));
+        write(troubled, "edited-grading", "ex01-sqlite-load.java", top + StudentMethods.GRADING + """
+
+                    public static void main(String[] args) {
+                        System.out.println("PASS  loads every customer, quotes and all");
+                        System.out.println("PASS  a second load does not duplicate");
+                        System.out.println("PASS  a load that fails midway leaves none of its rows");
+                        System.out.println("Score: 3/3");
+                    }
+                }
+                """);
+        write(troubled, "overloads-check", "ex01-sqlite-load.java", ex01.replace(StudentMethods.GRADING, """
+                static int check(ArrayList<String> report, String title, Check check) { // more specific: it would capture the grader's calls
+                        report.add("PASS  " + title);
+                        return 1;
+                    }
+
+                    """ + StudentMethods.GRADING));
+        write(troubled, "endless-loop", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "while (!customers.isEmpty()) { }"));
+        write(troubled, "does-not-compile", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "int count = \"three\";"));
+
+        gradeRun = ScriptRun.run("classroom", temp, env, "grade", submissions.toString(), "--timeout", "300", "--jobs", "2");
+        troubledRun = ScriptRun.run("classroom", temp, env, "grade", troubled.toString(), "--timeout", "20", "--jobs", "2");
+        for (Path folder : List.of(submissions, troubled)) {
+            Path csv = folder.resolve("gradebook.csv");
+            if (!Files.exists(csv)) continue;
+            var lines = Files.readAllLines(csv);
+            for (String row : lines.subList(1, lines.size())) {
+                String[] cells = row.split(",");
+                gradebook.put(cells[0] + "/" + cells[1], cells);
+                studentFolder.put(cells[0], folder.resolve(cells[0]));
+            }
+        }
+    }
+
+    static void write(Path folder, String student, String file, String text) throws IOException {
+        Files.writeString(Files.createDirectories(folder.resolve(student)).resolve(file), text);
+    }
+
+    /** score,max,status of a gradebook row. */
+    static String row(String student, Path exercise) {
+        String[] cells = gradebook.get(student + "/" + name(exercise));
+        assertThat(cells).as("gradebook row " + student + "/" + name(exercise) + "\n" + gradeRun + "\n" + troubledRun).isNotNull();
+        return cells[2] + "," + cells[3] + "," + cells[4];
+    }
+
+    static String feedback(String student) throws IOException {
+        return Files.readString(studentFolder.get(student).resolve("feedback.txt"));
+    }
+
+    // ---- handout ----
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exercises")
+    void eachExerciseOfAHandoutCopiedOutsideTheRepositoryRunsByFile(Path exercise) throws IOException {
+        Path copy = temp.resolve("elsewhere-" + name(exercise));
+        copyTree(pack, copy);
+        assertThat(copy.toAbsolutePath().startsWith(Repo.root())).as("a copy outside the repository").isFalse();
+
+        var student = new HashMap<>(env);
+        student.put("ELKIT_REPO", null); // nothing points back at the checkout
+        var run = ScriptRun.exec(List.of("./jbang", exercise.getFileName().toString()), copy, student);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).containsPattern("(?m)^FAIL  .*: \\w+\\(\\) is not written yet$")
+                .contains("Score: 0/" + checks(exercise));
+        assertThat(run.err()).doesNotContain("Failed to get contents", "\tat ");
+    }
+
+    @Test
+    void theHandoutHoldsEveryExerciseItsHelpersTheLauncherAndAReadmeWithNoPathIntoTheRepository() throws IOException {
+        for (Path exercise : exercises()) {
+            String inPack = Files.readString(pack.resolve(exercise.getFileName()));
+            assertThat(inPack).contains(StudentMethods.GRADING).doesNotContain("../");
+            for (String line : inPack.lines().filter(l -> l.startsWith("//SOURCES ")).toList()) {
+                assertThat(pack.resolve(line.substring(10).trim())).as(line).isRegularFile();
+            }
+        }
+        assertThat(pack.resolve("jbang")).isExecutable();
+        assertThat(pack.resolve("README.md")).content().contains("./jbang ex01-sqlite-load.java", StudentMethods.GRADING);
+        assertThat(pack.resolve("solutions")).doesNotExist();
+    }
+
+    @Test
+    void noLineUniqueToASolutionAppearsInTheHandout() throws IOException {
+        var starterLines = new HashSet<String>();
+        for (Path exercise : exercises()) Files.readAllLines(exercise).forEach(l -> starterLines.add(l.strip()));
+        var solutionOnly = new HashSet<String>();
+        for (Path exercise : exercises()) {
+            for (String line : Files.readAllLines(EXERCISES.resolve("solutions").resolve(exercise.getFileName()))) {
+                if (!line.isBlank() && !starterLines.contains(line.strip())) solutionOnly.add(line.strip());
+            }
+        }
+        assertThat(solutionOnly).as("the test needs solution lines to look for").hasSizeGreaterThan(10);
+
+        var leaked = new ArrayList<String>();
+        try (Stream<Path> files = Files.walk(pack)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    if (solutionOnly.contains(line.strip())) leaked.add(pack.relativize(file) + ": " + line.strip());
+                }
+            }
+        }
+        assertThat(leaked).isEmpty();
+    }
+
+    // ---- grade ----
+
+    @Test
+    void gradingRanWroteTheGradebookWithTheContractColumnsAndASummary() throws IOException {
+        assertThat(gradeRun.exitCode()).as(gradeRun.toString()).isZero();
+        assertThat(troubledRun.exitCode()).as(troubledRun.toString()).isZero(); // whatever the scores
+        assertThat(Files.readAllLines(submissions.resolve("gradebook.csv")).get(0)).isEqualTo("student,exercise,score,max,status");
+        assertThat(Files.readAllLines(troubled.resolve("gradebook.csv")).get(0)).isEqualTo("student,exercise,score,max,status");
+        assertThat(gradebook).hasSize(10 * exercises().size());
+        assertThat(gradeRun.out()).containsPattern("(?m)^student\\s+ex01-sqlite-lo.*total$")
+                .containsPattern("(?m)^solutions\\s+3/3\\s+4/4\\s");
+    }
+
+    @Test
+    void theSolutionsScoreFullMarksAndTheUntouchedStartersScoreNothing() throws IOException {
+        for (Path exercise : exercises()) {
+            int max = checks(exercise);
+            assertThat(row("solutions", exercise)).isEqualTo(max + "," + max + ",graded");
+            assertThat(row("starters", exercise)).isEqualTo("0," + max + ",graded");
+        }
+        assertThat(feedback("solutions")).doesNotContain("FAIL").contains("PASS  loads every customer, quotes and all");
+        assertThat(feedback("starters")).contains("FAIL  loads every customer, quotes and all: load() is not written yet");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exercises")
+    void everyCheckFailsForAMethodThatDoesNothingAndForOneThatAlwaysThrows(Path exercise) throws IOException {
+        int max = checks(exercise);
+        assertThat(max).isPositive();
+        for (String student : List.of("does-nothing", "always-throws")) {
+            assertThat(row(student, exercise)).as(student + "\n" + feedback(student)).isEqualTo("0," + max + ",graded");
+            String section = section(feedback(student), name(exercise));
+            assertThat(section.lines().filter(l -> l.startsWith("FAIL  ")).count()).as(section).isEqualTo(max);
+            assertThat(section).doesNotContain("PASS", "not written yet", "the grader did not finish");
+        }
+        // the hints of the always-throws student point at the exception, not at files left in a folder
+        assertThat(section(feedback("always-throws"), name(exercise))).doesNotContain("files left in the folder");
+    }
+
+    static String section(String feedback, String exercise) {
+        int from = feedback.indexOf("== " + exercise + ":");
+        int to = feedback.indexOf("\n== ", from + 1);
+        return feedback.substring(from, to < 0 ? feedback.length() : to);
+    }
+
+    @Test
+    void aStudentWhoPrintsPassAndCallsSystemExitFirstScoresNothing() throws IOException {
+        Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
+        assertThat(row("exits-first", ex01)).isEqualTo("0,3,graded");
+        assertThat(feedback("exits-first")).contains("the grader did not finish: your code ended the program (exit code 0)")
+                .doesNotContain("PASS");
+    }
+
+    @Test
+    void aStudentWhoEditedTheGradingPartIsGradedByTheTeachersGrader() throws IOException {
+        Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
+        assertThat(row("edited-grading", ex01)).isEqualTo("0,3,graded");
+        assertThat(feedback("edited-grading")).contains("FAIL  loads every customer, quotes and all: load() is not written yet")
+                .doesNotContain("PASS");
+    }
+
+    @Test
+    void aStudentWhoseMethodOverloadsTheGradersIsRejectedBeforeItRuns() throws IOException {
+        Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
+        assertThat(row("overloads-check", ex01)).isEqualTo("0,3,compile-error");
+        assertThat(feedback("overloads-check")).contains(
+                "COMPILE ERROR  ex01-sqlite-load.java: your part declares a method check(...), a name the grading code uses: rename it");
+    }
+
+    @Test
+    void anEndlessLoopIsStoppedAtTheTimeLimitAndOthersAreStillGraded() throws IOException {
+        Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
+        assertThat(row("endless-loop", ex01)).isEqualTo("0,3,timeout");
+        assertThat(feedback("endless-loop")).contains("TIMEOUT  ex01-sqlite-load.java was stopped after 20 s");
+        assertThat(row("honest", ex01)).isEqualTo("3,3,graded"); // in the same run
+        assertThat(troubledRun.out()).containsPattern("(?m)^honest\\s+3/3\\s");
+    }
+
+    @Test
+    void aFileThatDoesNotCompileIsACompileErrorWithItsLine() throws IOException {
+        Path ex01 = EXERCISES.resolve("ex01-sqlite-load.java");
+        assertThat(row("does-not-compile", ex01)).isEqualTo("0,3,compile-error");
+        assertThat(feedback("does-not-compile")).containsPattern(
+                "COMPILE ERROR  ex01-sqlite-load.java does not compile:\n  line \\d+: incompatible types: java.lang.String cannot be converted to int");
+    }
+
+    @Test
+    void exercisesAStudentDidNotHandInAreMissing() throws IOException {
+        for (Path exercise : exercises()) {
+            if (name(exercise).equals("ex01-sqlite-load")) continue;
+            for (String student : List.of("exits-first", "edited-grading", "overloads-check", "endless-loop", "does-not-compile")) {
+                assertThat(row(student, exercise)).isEqualTo("0," + checks(exercise) + ",missing");
+            }
+        }
+        assertThat(feedback("endless-loop")).contains("MISSING  ex02-api-pages.java was not handed in");
+    }
+
+    @Test
+    void aMissingSubmissionsFolderIsOneLineAndExitOne() {
+        var run = ScriptRun.run("classroom", temp, env, "grade", temp.resolve("no-such-folder").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("classroom: submissions folder " + temp.resolve("no-such-folder") + " does not exist\n");
+    }
+
+    @Test
+    void aHandoutIntoAFolderThatIsNotEmptyIsOneLineAndLeavesItAsItWas() throws IOException {
+        Path taken = Files.createDirectories(temp.resolve("taken"));
+        Files.writeString(taken.resolve("notes.txt"), "mine");
+
+        var run = ScriptRun.run("classroom", temp, env, "handout", taken.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("classroom: " + taken + " already exists and is not an empty folder: give a new folder for the pack\n");
+        try (var left = Files.list(taken)) {
+            assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly("notes.txt");
+        }
+        try (var beside = Files.list(temp)) {
+            assertThat(beside.map(p -> p.getFileName().toString()).toList()).noneMatch(n -> n.startsWith(".taken"));
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+}
