@@ -33,6 +33,7 @@ class files_parquet {
     }
 
     static void lesson(List<String> args) throws Exception {
+        Path given = args.isEmpty() ? null : DataFiles.input(args, 0, "unused"); // checked before anything is written
         Path folder = DataFiles.outputFolder(args, 1);
         Path customersFile = folder.resolve("customers.parquet");
 
@@ -59,7 +60,7 @@ class files_parquet {
         System.out.println("Wrote " + customersFile + " (" + Files.size(customersFile) + " bytes)");
 
         // Read Parquet: the file given as an argument, else the one just written
-        Path input = args.isEmpty() ? customersFile : DataFiles.input(args, 0, "unused");
+        Path input = given != null ? given : customersFile;
         Cli.step("Read Parquet: " + input);
         try (var query = conn.prepareStatement("SELECT * FROM read_parquet(?)")) {
             query.setString(1, input.toString());
@@ -67,7 +68,7 @@ class files_parquet {
                 Table.print(Db.rows(rs));
             }
         } catch (SQLException e) { // DuckDB adds the SQL and a caret under it: keep the first line
-            throw Cli.fail("%s is not a readable Parquet file: %s", input, e.getMessage().lines().findFirst().orElse(""));
+            throw Cli.fail(e, "%s is not a readable Parquet file: %s", input, e.getMessage().lines().findFirst().orElse(""));
         }
 
         // The file describes itself: schema, and how each column chunk is compressed
