@@ -2,6 +2,7 @@
 //JAVA 17+
 //DESCRIPTION Chapter 5, "DuckDB Example": in-memory and file databases, SQL straight on CSV and Parquet files, bulk insert with the Appender.
 //DEPS org.duckdb:duckdb_jdbc:2.0.0.1
+//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Db.java

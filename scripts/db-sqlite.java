@@ -2,6 +2,7 @@
 //JAVA 17+
 //DESCRIPTION Chapter 5, "SQLite Example": JDBC with sqlite-jdbc, from CREATE TABLE to rows as maps, then the best practices.
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
+//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java

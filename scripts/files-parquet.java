@@ -2,6 +2,7 @@
 //JAVA 17+
 //DESCRIPTION Chapter 5, "Parquet Files": DuckDB writes Parquet with snappy, reads it back whole and by column, then writes and reads a dataset partitioned by date (hive layout).
 //DEPS org.duckdb:duckdb_jdbc:2.0.0.1
+//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Db.java

@@ -89,6 +89,9 @@ class ex03_csv_to_json {
             if (!now.equals("[{\"customer_id\": \"1\"}]")) throw new AssertionError("old.json changed: " + now.substring(0, Math.min(60, now.length())));
             assertOnlyFiles(dir, "customers.csv", "customers.json", "broken.csv", "broken2.csv", "old.json");
         });
+        try (var files = Files.walk(dir)) { // leave nothing behind in the temp folder
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
         report.forEach(System.out::println);
         System.out.printf("Score: %d/%d%n", passed, report.size());
         System.exit(passed == report.size() ? 0 : 1);
