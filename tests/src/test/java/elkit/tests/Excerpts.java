@@ -40,20 +40,28 @@ final class Excerpts {
         }
         if (depth > 0) return "it leaves a bracket open: it stops inside a statement or block";
         String last = lines.get(lines.size() - 1);
-        String lastCode = codeOnly(last).strip();
+        String lastCode = lineCode(last);
         if (!(lastCode.isEmpty() || lastCode.endsWith(";") || lastCode.endsWith("}"))) {
             return "its last line does not end a statement: " + last;
         }
         for (int i = at - 1; i >= 0; i--) { // the script's last line of code before the excerpt
             String before = all.get(i);
             if (before.startsWith("*") || before.startsWith("/*") || before.startsWith("@")) break;
-            String beforeCode = codeOnly(before) == null ? before : codeOnly(before).strip();
+            String beforeCode = lineCode(before);
             if (beforeCode.isEmpty()) continue; // a comment line
             boolean ends = beforeCode.endsWith(";") || beforeCode.endsWith("{") || beforeCode.endsWith("}");
             if (!ends) return "it starts inside a statement; the script's line before it is: " + before;
             break;
         }
         return null;
+    }
+
+    /** One line's code without its comment; for a line that ends or starts a text block, the code after the quotes. */
+    static String lineCode(String line) {
+        String code = codeOnly(line);
+        if (code != null) return code.strip();
+        String after = codeOnly(line.substring(line.lastIndexOf("\"\"\"") + 3));
+        return after == null ? line : after.strip();
     }
 
     /** {@code code} without comments, string and char literals and text blocks; null if a text block is left open. */
