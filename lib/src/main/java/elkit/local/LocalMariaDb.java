@@ -44,7 +44,7 @@ public final class LocalMariaDb implements AutoCloseable {
         this.home = home;
     }
 
-    /** Starts the server (about 7 s here) and prints one line saying so. */
+    /** Starts the server (6 to 25 s on a loaded 2-core machine) and prints one line saying so. */
     public static LocalMariaDb start() {
         long started = System.nanoTime();
         Path home;
