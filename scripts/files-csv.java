@@ -93,20 +93,21 @@ class files_csv {
         return row;
     }
 
-    /** A row as Python prints a list: each value quoted, a newline inside a field shown as \n. */
+    /** A value in quotes, with a newline inside it shown as \n (as Python's repr does), so it stays on one line. */
+    static String quoted(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"")
+                .replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "\"";
+    }
+
+    /** A row as Python prints a list: each value quoted, so a learner can count the fields. */
     static String show(List<String> row) {
-        return row.stream().map(files_csv::quoted).collect(Collectors.joining(", ", "[", "]"));
+        return row.stream().map(value -> quoted(value)).collect(Collectors.joining(", ", "[", "]"));
     }
 
     /** A record as Python prints a dict: "column": "value". */
     static String show(Map<String, String> record) {
         return record.entrySet().stream().map(e -> quoted(e.getKey()) + ": " + quoted(e.getValue()))
                 .collect(Collectors.joining(", ", "{", "}"));
-    }
-
-    static String quoted(String value) {
-        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"")
-                .replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "\"";
     }
 
     /** commons-csv says "(startline 3) EOF reached before ...": say which file and line, in words. */
