@@ -34,9 +34,12 @@ class files_parquet {
     }
 
     static void lesson(List<String> args) throws Exception {
-        Path given = args.isEmpty() ? null : DataFiles.input(args, 0, "unused"); // checked before anything is written
+        Path given = args.isEmpty() ? null : Path.of(args.get(0));
         Path folder = DataFiles.outputFolder(args, 1);
         Path customersFile = folder.resolve("customers.parquet");
+        if (given != null && !given.toAbsolutePath().normalize().equals(customersFile.toAbsolutePath().normalize())) {
+            DataFiles.input(given); // a missing input stops the lesson before it writes anything
+        }
 
         // DuckDB in memory plays the part of pandas + pyarrow: a table is our DataFrame
         Connection conn = DriverManager.getConnection("jdbc:duckdb:");
@@ -61,7 +64,7 @@ class files_parquet {
         System.out.println("Wrote " + customersFile + " (" + Files.size(customersFile) + " bytes)");
 
         // Read Parquet: the file given as an argument, else the one just written
-        Path input = given != null ? given : customersFile;
+        Path input = given != null ? DataFiles.input(given) : customersFile;
         Cli.step("Read Parquet: " + input);
         try (var query = conn.prepareStatement("SELECT * FROM read_parquet(?)")) {
             query.setString(1, input.toString());

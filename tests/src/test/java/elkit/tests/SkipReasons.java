@@ -32,7 +32,7 @@ public class SkipReasons implements TestExecutionListener {
     private static void print(TestIdentifier test, String reason) {
         String where = test.getLegacyReportingName();
         String source = test.getSource().map(Object::toString).orElse("");
-        var className = java.util.regex.Pattern.compile("className='([\\w.$]+)'").matcher(source);
+        var className = java.util.regex.Pattern.compile("className\\s*=\\s*'([\\w.$]+)'").matcher(source);
         if (className.find()) where = className.group(1).replaceFirst("^.*\\.", "") + " > " + where;
         System.out.println(line(where, reason));
         System.out.flush();
