@@ -108,6 +108,11 @@ public final class Cli {
 
     /** The message of {@code e}, with the root cause's message when it adds something. */
     static String oneLine(Throwable e) {
+        // a wrapper without a word of its own (IOException(null, cause)): the first cause that says something
+        while (!hasMessage(e) && describe(e).equals(e.getClass().getSimpleName())
+                && e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
         String message = describe(e);
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
