@@ -2,23 +2,28 @@
 //JAVA 17+
 //DESCRIPTION Chapter 5, "DuckDB Example": in-memory and file databases, SQL straight on CSV and Parquet files, bulk insert with the Appender.
 //DEPS org.duckdb:duckdb_jdbc:2.0.0.1
+//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 
 import elkit.Cli;
+import elkit.DataFiles;
 import elkit.Db;
 import elkit.Env;
 import elkit.Table;
 import org.duckdb.DuckDBConnection;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Usage: db-duckdb [orders.csv] [parquet-glob] [--verbose]
@@ -32,8 +37,7 @@ class db_duckdb {
     }
 
     static void lesson(List<String> args) throws SQLException {
-        Path ordersCsv = args.size() > 0 ? Path.of(args.get(0)) : sampleData("orders.csv");
-        if (!Files.isRegularFile(ordersCsv)) throw Cli.fail("no such CSV file: %s", ordersCsv);
+        Path ordersCsv = args.size() > 0 ? DataFiles.input(Path.of(args.get(0))) : sampleData("orders.csv");
         String parquetFiles = args.size() > 1 ? args.get(1) : sampleData("sales") + "/*.parquet";
         Path dbFile = Env.workDir().resolve("analytics.duckdb");
 
@@ -50,6 +54,8 @@ class db_duckdb {
             load.execute();
             var count = Db.query(fileConn, "SELECT COUNT(*) AS n FROM orders").get(0).get("n");
             System.out.println("Stored " + count + " orders in table orders of " + dbFile);
+        } catch (SQLException e) { // DuckDB's own message is a page long: say which file and what is wrong
+            throw notOrdersCsv(ordersCsv, e);
         }
 
         // Direct query on CSV files: the file path is a parameter like any other value.
@@ -69,6 +75,8 @@ class db_duckdb {
                 var result = Db.rows(rs); // fetchall()
                 Table.print(result);
             }
+        } catch (SQLException e) {
+            throw notOrdersCsv(ordersCsv, e);
         }
 
         // Query Parquet files: a glob reads them all as one table
@@ -81,6 +89,8 @@ class db_duckdb {
             try (var rs = query.executeQuery()) {
                 Table.print(Db.rows(rs)); // what .df() shows in Python: the rows as a table
             }
+        } catch (SQLException e) {
+            throw Cli.fail(e, "cannot query the Parquet files %s: %s", parquetFiles, Db.reason(e));
         }
 
         conn.close();
@@ -106,6 +116,24 @@ class db_duckdb {
             var count = Db.query(conn2, "SELECT COUNT(*) AS n FROM customers").get(0).get("n");
             System.out.printf("Appended %,d rows in %.2f s; the table has %s rows%n", rows, seconds, count);
         }
+    }
+
+    /** Why DuckDB could not use {@code csv} as the orders file, in one line naming it. */
+    static Cli.Failure notOrdersCsv(Path csv, SQLException e) {
+        String reason = Db.reason(e);
+        var column = Pattern.compile("Referenced column \"([^\"]*)\" not found").matcher(reason);
+        if (column.find()) {
+            return Cli.fail(e, "%s has no column %s: the query needs customer_id and order_total", csv, column.group(1));
+        }
+        try {
+            if (!DataFiles.isUtf8(csv)) return DataFiles.notUtf8(csv, e); // an .xlsx, UTF-16 ...
+        } catch (IOException io) {
+            return Cli.fail(e, "cannot read %s: %s", csv, Cli.reason(io));
+        }
+        if (reason.contains("Error when sniffing file")) {
+            return Cli.fail(e, "%s is not a CSV file DuckDB can read: no delimiter and quoting fit all its lines", csv);
+        }
+        return Cli.fail(e, "cannot read %s as CSV: %s", csv, reason);
     }
 
     /** A sample file, found from the repository root or from scripts/. */

@@ -2,6 +2,7 @@
 //JAVA 17+
 //DESCRIPTION Chapter 5, "SQLite Example": JDBC with sqlite-jdbc, from CREATE TABLE to rows as maps, then the best practices.
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
+//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
@@ -32,11 +33,17 @@ class db_sqlite {
             throw Cli.fail("cannot create database %s: folder %s does not exist",
                     dbFile, dbFile.toAbsolutePath().getParent());
         }
+        if (Files.isDirectory(dbFile)) throw Cli.fail("cannot open database %s: it is a folder, give a file name", dbFile);
         String url = "jdbc:sqlite:" + dbFile;
 
         // Connect to database (creates if doesn't exist)
         System.out.println((Files.exists(dbFile) ? "Opening " : "Creating ") + dbFile);
-        Connection conn = DriverManager.getConnection(url);
+        Connection conn;
+        try {
+            conn = DriverManager.getConnection(url);
+        } catch (SQLException e) { // SQLite's "unable to open the database file" does not say which file
+            throw Cli.fail(e, "cannot open database %s: %s", dbFile, Db.reason(e));
+        }
         conn.setAutoCommit(false); // like sqlite3: changes wait for commit()
 
         // Create table

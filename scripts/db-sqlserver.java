@@ -6,6 +6,7 @@
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
@@ -14,6 +15,7 @@
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import elkit.Cli;
+import elkit.DataFiles;
 import elkit.Db;
 import elkit.Env;
 import elkit.Table;
@@ -267,7 +269,7 @@ class db_sqlserver {
     static List<BatchRow> readBatchFile(Path file) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file);
+            lines = DataFiles.readLines(file); // UTF-8; a file that is not gets one clear line
         } catch (NoSuchFileException e) {
             throw Cli.fail("cannot read the batch file %s: no such file", file);
         } catch (IOException e) {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -39,10 +40,10 @@ class files_csv {
         try (var csvfile = DataFiles.reader(dataLocation); var csvreader = csv.parse(csvfile)) {
             var rows = csvreader.iterator();
             List<String> header = rows.hasNext() ? rows.next().toList() : List.of(); // Skip header
-            System.out.println("header: " + header);
+            System.out.println("header: " + show(header));
             while (rows.hasNext()) {
                 List<String> row = rows.next().toList();
-                System.out.println(row.size() + " fields: " + row);
+                System.out.println(row.size() + " fields: " + show(row)); // quoted, a newline as \n: countable
             }
         } catch (UncheckedIOException | IllegalArgumentException e) {
             throw malformed(dataLocation, e);
@@ -55,7 +56,7 @@ class files_csv {
         try (var csvfile = DataFiles.reader(dataLocation); var csvreader = dictReader.parse(csvfile)) {
             for (CSVRecord row : csvreader) {
                 Map<String, String> record = row.toMap();
-                System.out.println(record);
+                System.out.println(show(record));
                 count++;
             }
         } catch (UncheckedIOException | IllegalArgumentException e) {
@@ -90,6 +91,23 @@ class files_csv {
         row.put("name", name);
         row.put("balance", balance);
         return row;
+    }
+
+    /** A value in quotes, with a newline inside it shown as \n (as Python's repr does), so it stays on one line. */
+    static String quoted(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"")
+                .replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "\"";
+    }
+
+    /** A row as Python prints a list: each value quoted, so a learner can count the fields. */
+    static String show(List<String> row) {
+        return row.stream().map(value -> quoted(value)).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /** A record as Python prints a dict: "column": "value". */
+    static String show(Map<String, String> record) {
+        return record.entrySet().stream().map(e -> quoted(e.getKey()) + ": " + quoted(e.getValue()))
+                .collect(Collectors.joining(", ", "{", "}"));
     }
 
     /** commons-csv says "(startline 3) EOF reached before ...": say which file and line, in words. */

@@ -50,6 +50,10 @@ class files_excel {
         try (InputStream in = Files.newInputStream(input)) {
             head = in.readNBytes(8);
         }
+        if (head.length < 8) {
+            throw Cli.fail("%s is not an Excel workbook (.xlsx): it is %s", input,
+                    head.length == 0 ? "empty (0 bytes)" : "only " + head.length + " bytes long");
+        }
         if (ReadableWorkbook.isOLE2Header(head)) {
             throw Cli.fail("%s is an Excel 97-2003 .xls file; this lesson reads .xlsx: save it as .xlsx", input);
         }

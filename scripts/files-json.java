@@ -48,7 +48,8 @@ class files_json {
         var indent = new DefaultIndenter("  ", "\n");
         ObjectWriter pretty = mapper.writer(new DefaultPrettyPrinter()
                 .withObjectIndenter(indent).withArrayIndenter(indent)
-                .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+                .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                        .withArrayEmptySeparator("").withObjectEmptySeparator(""))); // [] and {}, not [ ] and { }
 
         // Reading JSON
         Cli.step("Reading JSON: " + input);

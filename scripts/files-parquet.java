@@ -2,6 +2,7 @@
 //JAVA 17+
 //DESCRIPTION Chapter 5, "Parquet Files": DuckDB writes Parquet with snappy, reads it back whole and by column, then writes and reads a dataset partitioned by date (hive layout).
 //DEPS org.duckdb:duckdb_jdbc:2.0.0.1
+//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
@@ -33,8 +34,12 @@ class files_parquet {
     }
 
     static void lesson(List<String> args) throws Exception {
+        Path given = args.isEmpty() ? null : Path.of(args.get(0));
         Path folder = DataFiles.outputFolder(args, 1);
         Path customersFile = folder.resolve("customers.parquet");
+        if (given != null && !given.toAbsolutePath().normalize().equals(customersFile.toAbsolutePath().normalize())) {
+            DataFiles.input(given); // a missing input stops the lesson before it writes anything
+        }
 
         // DuckDB in memory plays the part of pandas + pyarrow: a table is our DataFrame
         Connection conn = DriverManager.getConnection("jdbc:duckdb:");
@@ -59,7 +64,7 @@ class files_parquet {
         System.out.println("Wrote " + customersFile + " (" + Files.size(customersFile) + " bytes)");
 
         // Read Parquet: the file given as an argument, else the one just written
-        Path input = args.isEmpty() ? customersFile : DataFiles.input(args, 0, "unused");
+        Path input = given != null ? DataFiles.input(given) : customersFile;
         Cli.step("Read Parquet: " + input);
         try (var query = conn.prepareStatement("SELECT * FROM read_parquet(?)")) {
             query.setString(1, input.toString());
@@ -67,7 +72,7 @@ class files_parquet {
                 Table.print(Db.rows(rs));
             }
         } catch (SQLException e) { // DuckDB adds the SQL and a caret under it: keep the first line
-            throw Cli.fail("%s is not a readable Parquet file: %s", input, e.getMessage().lines().findFirst().orElse(""));
+            throw Cli.fail(e, "%s is not a readable Parquet file: %s", input, e.getMessage().lines().findFirst().orElse(""));
         }
 
         // The file describes itself: schema, and how each column chunk is compressed

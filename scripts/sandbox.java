@@ -61,6 +61,7 @@ class sandbox {
         if (args.size() != 1) throw Cli.fail(2, "usage: sandbox <service>   (services: %s)", names);
         String service = args.get(0);
         if (!SERVICES.containsKey(service)) throw Cli.fail(2, "unknown service '%s' (services: %s)", service, names);
+        System.setProperty("elkit.sandbox", "true"); // local servers word their start line for a sandbox
         Started started = SERVICES.get(service).call();
 
         System.out.println("# " + service + " is running on 127.0.0.1. Paste these lines into another terminal:");

@@ -2,6 +2,7 @@
 //JAVA 17+
 //DESCRIPTION Exercise 1 (database drivers): load customers into SQLite safely. Run it to grade yourself.
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
+//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 
 import java.sql.Connection;
 import java.sql.DriverManager;

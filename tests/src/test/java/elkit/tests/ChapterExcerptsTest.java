@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A ```java block in a chapter page is preceded by {@code <!-- from: scripts/x.java -->} and must
- * be that script's code, so the page cannot drift from what learners run.
+ * be that script's code, so the page cannot drift from what learners run; and it must be whole
+ * statements (see {@link Excerpts#notWholeStatements}), so a reader never meets half a statement.
  */
 class ChapterExcerptsTest {
 
@@ -50,6 +51,9 @@ class ChapterExcerptsTest {
             if (!Excerpts.isExcerptOf(blocks.group(1), source)) {
                 problems.add("line " + line + ": differs from " + from.group(1) + " at: "
                         + Excerpts.firstDrift(blocks.group(1), source));
+            } else if (Excerpts.notWholeStatements(blocks.group(1), source) != null) {
+                String cut = Excerpts.notWholeStatements(blocks.group(1), source);
+                problems.add("line " + line + ": not whole statements of " + from.group(1) + ": " + cut);
             }
         }
         assertThat(problems).as(Repo.root().relativize(page).toString()).isEmpty();

@@ -56,7 +56,7 @@ class DbDuckdbTest {
         var run = ScriptRun.run("db-duckdb", dir, Map.of(), "no-such-orders.csv");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().lines().toList()).containsExactly("db-duckdb: no such CSV file: no-such-orders.csv");
+        assertThat(run.err().lines().toList()).containsExactly("db-duckdb: input file no-such-orders.csv does not exist");
         assertThat(run.out()).isEmpty();
     }
 

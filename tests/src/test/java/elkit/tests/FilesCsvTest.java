@@ -31,10 +31,10 @@ class FilesCsvTest {
         // the sample has a BOM, CRLF line ends, a quoted comma, doubled quotes and a quoted newline
         assertThat(run.out())
                 .contains("# Method 1: list of lists (header skipped)")
-                .contains("header: [customer_id, name, email, address]")
-                .contains("4 fields: [102, Smith, Bob, bob@example.com, Flat 3\n8 High Street]")
-                .contains("{customer_id=101, name=Alice Johnson, email=alice@example.com, address=12 Main St}")
-                .contains("{customer_id=103, name=Carol \"CJ\" Lee, email=carol@example.com, address=5 Oak Ave}")
+                .contains("header: [\"customer_id\", \"name\", \"email\", \"address\"]")
+                .contains("4 fields: [\"102\", \"Smith, Bob\", \"bob@example.com\", \"Flat 3\\n8 High Street\"]\n")
+                .contains("{\"customer_id\": \"101\", \"name\": \"Alice Johnson\", \"email\": \"alice@example.com\", \"address\": \"12 Main St\"}")
+                .contains("{\"customer_id\": \"103\", \"name\": \"Carol \\\"CJ\\\" Lee\", \"email\": \"carol@example.com\", \"address\": \"5 Oak Ave\"}")
                 .contains("Read 3 records from chapters/05-extract-load/data/files/customers.csv")
                 .contains("Wrote 3 rows to " + work.resolve("output.csv"));
         Path output = work.resolve("output.csv");
@@ -60,9 +60,9 @@ class FilesCsvTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out())
                 .contains("Reading " + mine)
-                .contains("header: [sku, label]")
-                .contains("{sku=A-1, label=multi\nline, with comma}")
-                .contains("{sku=B-2, label=plain}")
+                .contains("header: [\"sku\", \"label\"]")
+                .contains("{\"sku\": \"A-1\", \"label\": \"multi\\nline, with comma\"}")
+                .contains("{\"sku\": \"B-2\", \"label\": \"plain\"}")
                 .contains("Read 2 records from " + mine);
         assertThat(out).exists();
         assertThat(Python.run(dir, PY_DICT_READER, out.toString())).contains("\"name\": \"Carol \\\"CJ\\\" Lee, Jr.\"");

@@ -53,9 +53,13 @@ class NotebookExcerptsTest {
         for (String cell : codeCells(json)) {
             cellNumber++;
             if (cell.strip().startsWith("// notebook:")) continue;
-            if (scripts.stream().noneMatch(script -> Excerpts.isExcerptOf(cell, script))) {
+            var from = scripts.stream().filter(script -> Excerpts.isExcerptOf(cell, script)).findFirst();
+            if (from.isEmpty()) {
                 problems.add("code cell " + cellNumber + " is not in any script: "
                         + Excerpts.normalize(cell).stream().findFirst().orElse("(empty)"));
+            } else if (Excerpts.notWholeStatements(cell, from.get()) != null) {
+                String cut = Excerpts.notWholeStatements(cell, from.get());
+                problems.add("code cell " + cellNumber + " is not whole statements: " + cut);
             }
         }
         assertThat(problems).isEmpty();

@@ -48,6 +48,9 @@ class SandboxDbTest {
                 if (line.equals("# Stop it with Ctrl-C.")) break;
             }
             assertThat(env).as(String.join("\n", lines)).containsOnlyKeys(prefix + "_URL", prefix + "_USER", prefix + "_PASSWORD");
+            // worded for a sandbox: no "PG_URL is not set", no "it stops at the end" (it runs until stopped)
+            assertThat(lines.get(0)).startsWith("[elkit] started a local ").endsWith("; it runs until you stop it");
+            assertThat(String.join("\n", lines)).doesNotContain("is not set").doesNotContain("stops at the end");
             try (var conn = DriverManager.getConnection(env.get(prefix + "_URL"), env.get(prefix + "_USER"), env.get(prefix + "_PASSWORD"));
                  var rs = conn.createStatement().executeQuery(whoAmI)) {
                 rs.next();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +22,33 @@ record ScriptRun(int exitCode, String out, String err) {
     static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     static ScriptRun run(String script, Path workDir, Map<String, String> env, String... args) {
+        return runOn(Path.of(System.getProperty("java.home")), script, workDir, env, args);
+    }
+
+    /** {@link #run} on the JDK in {@code javaHome}, with the script's //RUNTIME_OPTIONS, as JBang runs it. */
+    static ScriptRun runOn(Path javaHome, String script, Path workDir, Map<String, String> env, String... args) {
         var command = new ArrayList<String>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaHome.resolve("bin").resolve("java").toString());
+        command.addAll(runtimeOptions(script));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Repo.scriptClass(script));
         command.addAll(List.of(args));
         return exec(command, workDir, env);
+    }
+
+    /** The options JBang passes to java for {@code script}: its //RUNTIME_OPTIONS (or //JAVA_OPTIONS) lines. */
+    static List<String> runtimeOptions(String script) {
+        Path file = Repo.path("scripts/" + script + ".java");
+        if (!Files.exists(file)) return List.of();
+        try {
+            return Files.readAllLines(file).stream()
+                    .filter(line -> line.startsWith("//RUNTIME_OPTIONS ") || line.startsWith("//JAVA_OPTIONS "))
+                    .flatMap(line -> Arrays.stream(line.substring(line.indexOf(' ')).strip().split("\\s+")))
+                    .toList();
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + file, e);
+        }
     }
 
     static ScriptRun exec(List<String> command, Path workDir, Map<String, String> env) {
