@@ -7,11 +7,13 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalShop.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalMariaDb.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalS3.java
 
 import elkit.Cli;
 import elkit.local.LocalApi;
 import elkit.local.LocalMariaDb;
 import elkit.local.LocalPostgres;
+import elkit.local.LocalS3;
 import elkit.local.LocalShop;
 
 import java.util.LinkedHashMap;
@@ -38,6 +40,7 @@ class sandbox {
         SERVICES.put("shop", () -> { var shop = LocalShop.start(); return new Started(shop, shop.env()); });
         SERVICES.put("postgres", () -> { var pg = LocalPostgres.start(); return new Started(pg, pg.env()); });
         SERVICES.put("mysql", () -> { var db = LocalMariaDb.start(); return new Started(db, db.env()); });
+        SERVICES.put("s3", () -> { var s3 = LocalS3.start(); return new Started(s3, s3.env()); });
     }
 
     public static void main(String[] args) {
