@@ -6,6 +6,7 @@
 //DEPS org.apache.commons:commons-csv:1.14.1
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
+//SOURCES ../lib/src/main/java/elkit/BigFiles.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
@@ -14,6 +15,7 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalS3.java
 //JAVA_OPTIONS -Dslf4j.provider=org.slf4j.nop.NOPServiceProvider -Dslf4j.internal.verbosity=WARN
 
+import elkit.BigFiles;
 import elkit.Cli;
 import elkit.DataFiles;
 import elkit.Env;
@@ -48,9 +50,7 @@ import software.amazon.awssdk.transfer.s3.model.DownloadFileRequest;
 import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
 import software.amazon.awssdk.transfer.s3.progress.TransferListener;
 
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,16 +58,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Usage: cloud-s3 [file-to-upload] [key-to-download] [--skip-large] [--verbose]
@@ -227,7 +223,7 @@ class cloud_s3 {
         Cli.step("Large file: multipart upload and download in parallel parts (S3 Transfer Manager)");
         Path big = Env.workDir().resolve("large-" + LARGE_MB + "mb.bin");
         Path bigBack = Env.workDir().resolve("large-" + LARGE_MB + "mb.downloaded.bin");
-        String sent = writeRandomFile(big, LARGE_MB * 1024L * 1024L);
+        String sent = BigFiles.writeRandom(big, LARGE_MB * 1024L * 1024L);
         System.out.println("Generated " + big + " (" + LARGE_MB + " MB), SHA-256 " + sent.substring(0, 16) + "...");
         long partSize = 8L * 1024 * 1024;
         try (S3AsyncClient async = configure(S3AsyncClient.builder(), env, local)
@@ -257,7 +253,7 @@ class cloud_s3 {
             double downSeconds = (System.nanoTime() - started) / 1e9;
             System.out.printf(Locale.US, "Downloaded in %.1f s (%.0f MB/s)%n", downSeconds, LARGE_MB / downSeconds);
         }
-        String received = sha256(bigBack);
+        String received = BigFiles.sha256(bigBack);
         System.out.println("Checksum check: SHA-256 of the download " + (received.equals(sent) ? "matches" : "DIFFERS from") + " the original");
         if (!received.equals(sent)) throw Cli.fail("the downloaded %s differs from the uploaded file", bigBack);
         Files.delete(big);
@@ -341,29 +337,5 @@ class cloud_s3 {
             shown = tenths;
             System.out.printf(Locale.US, "%s [%-10s] %3d%% %,d/%,d bytes%n", label, "#".repeat(tenths), tenths * 10, transferred, size);
         }
-    }
-
-    /** Writes {@code size} pseudo-random bytes (seeded, so every run sends the same file) and returns their SHA-256. */
-    static String writeRandomFile(Path file, long size) throws Exception {
-        var digest = MessageDigest.getInstance("SHA-256");
-        var random = new Random(42);
-        byte[] block = new byte[1024 * 1024];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long written = 0; written < size; written += block.length) {
-                random.nextBytes(block);
-                int length = (int) Math.min(block.length, size - written);
-                digest.update(block, 0, length);
-                out.write(block, 0, length);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    static String sha256(Path file) throws Exception {
-        var digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }
