@@ -1,5 +1,6 @@
 // A helper file's own dependencies, read by JBang through //SOURCES:
 //DEPS org.gaul:s3proxy:3.1.0
+//DEPS com.google.guava:guava:33.5.0-jre
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;
