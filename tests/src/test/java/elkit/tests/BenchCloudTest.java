@@ -25,11 +25,11 @@ class BenchCloudTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out()).contains("# MB per second (higher is better), 9 MB, on the local S3Proxy (in memory)", "(5 rows)")
-                .containsPattern("plain file copy \\(same disk\\) +\\| copy +\\| +[\\d.]+ \\| \\d+ +\\| yes")
-                .containsPattern("S3 single PUT \\(S3Client\\) +\\| upload +\\| +[\\d.]+ \\| \\d+ +\\| \\(on download\\)")
-                .containsPattern("S3 single GET \\(S3Client\\) +\\| download +\\| +[\\d.]+ \\| \\d+ +\\| yes")
+                .containsPattern("plain file copy \\(same disk\\) +\\| copy +\\| +[\\d.]+ +\\| \\d+ +\\| yes")
+                .containsPattern("S3 single PUT \\(S3Client\\) +\\| upload +\\| +[\\d.]+ +\\| \\d+ +\\| \\(on download\\)")
+                .containsPattern("S3 single GET \\(S3Client\\) +\\| download +\\| +[\\d.]+ +\\| \\d+ +\\| yes")
                 .containsPattern("S3 multipart upload, 8 MB parts \\(Transfer Manager\\) +\\| upload +\\|")
-                .containsPattern("S3 multipart download \\(Transfer Manager\\) +\\| download +\\| +[\\d.]+ \\| \\d+ +\\| yes");
+                .containsPattern("S3 multipart download \\(Transfer Manager\\) +\\| download +\\| +[\\d.]+ +\\| \\d+ +\\| yes");
         try (var left = Files.list(dir.resolve("work"))) {
             assertThat(left).isEmpty();
         }
