@@ -11,6 +11,7 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalKafka.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalSftp.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalFtp.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalS3.java
 
 import elkit.Cli;
 import elkit.local.LocalApi;
@@ -19,6 +20,7 @@ import elkit.local.LocalFtp;
 import elkit.local.LocalKafka;
 import elkit.local.LocalMariaDb;
 import elkit.local.LocalPostgres;
+import elkit.local.LocalS3;
 import elkit.local.LocalSftp;
 import elkit.local.LocalShop;
 
@@ -50,6 +52,7 @@ class sandbox {
         SERVICES.put("ftp", () -> { var ftp = LocalFtp.start(); return new Started(ftp, ftp.env()); });
         SERVICES.put("azure", () -> { var az = LocalAzurite.start(); return new Started(az, az.env()); });
         SERVICES.put("kafka", () -> { var kafka = LocalKafka.start(); kafka.createTopic("orders", "orders.DLT"); return new Started(kafka, kafka.env()); });
+        SERVICES.put("s3", () -> { var s3 = LocalS3.start(); return new Started(s3, s3.env()); });
     }
 
     public static void main(String[] args) {
