@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //DESCRIPTION Chapter 5, "Kafka with kafka-python": a JSON producer (acks=all, idempotent) and a consumer group that commits only after processing, loading orders into SQLite exactly once, with a dead-letter topic.
 //DEPS org.apache.kafka:kafka-clients:4.4.0
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //DESCRIPTION Exercise 6 (queuing): consume a Kafka orders topic into SQLite so that a rerun or a crash never doubles a row. Run it to grade yourself.
 //DEPS org.apache.kafka:kafka-clients:4.4.0
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //DESCRIPTION Exercise 6, reference solution.
 //DEPS org.apache.kafka:kafka-clients:4.4.0
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
