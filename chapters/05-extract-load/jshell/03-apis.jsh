@@ -158,13 +158,18 @@ if (demo != null) demo.close();
 // The imports of `api-retries`, and its demo API. The demo API injects the faults the cells ask for (`?fail=503&times=2` ...).
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.Timeout;
+import dev.failsafe.okhttp.FailsafeCall;
 import elkit.Cli;
 import elkit.Env;
 import elkit.Http;
+import elkit.Retries;
 import elkit.local.LocalApi;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,24 +190,34 @@ String apiToken = demo != null ? demo.env().get("API_TOKEN") : Env.get("API_TOKE
 Headers headers = Headers.of("Authorization", "Bearer " + apiToken, "Accept", "application/json");
 String runId = UUID.randomUUID().toString().substring(0, 8); // the demo API counts injected faults per fault_id
 
-// Configure retry strategy: urllib3's `Retry(total=3, backoff_factor=1, status_forcelist=[429, 500, 502, 503, 504])` as an OkHttp interceptor.
+// Configure retry strategy: urllib3's `Retry(total=3, backoff_factor=1, status_forcelist=[429, 500, 502, 503, 504])` is Failsafe's `RetryPolicy`, one builder call per urllib3 parameter. `FailsafeCall.with(...)` is the session it is mounted on: a `Timeout` bounds the whole call, and a `Fallback` (`Retries.raiseWhenExhausted`) turns what is left after the last retry into one error.
 
-// Configure retry strategy: urllib3's Retry, as an OkHttp interceptor
+// Configure retry strategy: urllib3's Retry(total=3, backoff_factor=1, status_forcelist=[...]) is Failsafe's RetryPolicy
 Cli.step("Configure retry strategy");
-Http.Retry retryStrategy = new Http.Retry(
-        3,                                 // total retries
-        Duration.ofSeconds(1),             // backoff: wait 1, 2, 4 seconds
-        Set.of(429, 500, 502, 503, 504),   // status_forcelist
-        Duration.ofSeconds(120),           // the longest Retry-After we are willing to wait
-        message -> System.out.println("  " + message));
-OkHttpClient session = new OkHttpClient.Builder().
+int totalRetries = 3;
+Set<Integer> statusForcelist = Set.of(429, 500, 502, 503, 504);
+RetryPolicy<Response> retryStrategy = RetryPolicy.<Response>builder().
+        withMaxRetries(totalRetries).                                // total=3
+        withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8)).    // backoff_factor=1: wait 1, 2, 4 seconds
+        handleResultIf(response -> statusForcelist.contains(response.code())). // status_forcelist
+        handleIf(Retries::isDroppedConnection).                      // a dropped connection (not a refused one)
+        abortIf(response -> !Retries.isIdempotent(response.request())). // allowed_methods: no POST without an Idempotency-Key
+        withDelayFn(Retries::retryAfterHeader).                      // respect_retry_after_header
+        abortIf(Retries::asksToWaitTooLong).                         // ... unless it asks for more than 2 minutes
+        onRetryScheduled(event -> System.out.println("  " + Retries.describe(event, totalRetries))).
+        build();
+
+// session.mount(...): every call of this session goes through the policy, inside a time limit for the whole call
+OkHttpClient http = new OkHttpClient.Builder().
         connectTimeout(Duration.ofSeconds(5)).  // to open the connection
         readTimeout(Duration.ofSeconds(10)).    // between two bytes of the answer
-        callTimeout(Duration.ofSeconds(60)).    // the whole call, retries included
-        addInterceptor(new Http.RetryInterceptor(retryStrategy)).
         build();
-System.out.println("3 retries, backoff 1 s, 2 s, 4 s, on " + new TreeSet<>(retryStrategy.statuses())
-        + " and connection errors; Retry-After honoured");
+FailsafeCall.FailsafeCallBuilder session = FailsafeCall.with(
+        Retries.raiseWhenExhausted(statusForcelist),   // after the last retry: an error naming the status and the attempts
+        Timeout.<Response>builder(Duration.ofSeconds(60)).withInterrupt().build(), // the whole call, retries included
+        retryStrategy);
+System.out.println(totalRetries + " retries, backoff 1 s, 2 s, 4 s, on " + new TreeSet<>(statusForcelist)
+        + " and dropped connections; Retry-After honoured up to " + Retries.MAX_RETRY_AFTER.toSeconds() + " s");
 
 // Make request with retries: the demo API answers 503 twice, then 200. Each retry is printed.
 
@@ -211,10 +226,13 @@ Cli.step("Make request with retries (503, 503, then 200)");
 HttpUrl flaky = HttpUrl.get(baseUrl + "/data").newBuilder().
         addQueryParameter("fail", "503").addQueryParameter("times", "2").
         addQueryParameter("fault_id", runId + "-503").build();
-try (Response response = session.newCall(new Request.Builder().url(flaky).headers(headers).build()).execute()) {
+try (Response response = session.compose(http.newCall(new Request.Builder().url(flaky).headers(headers).build())).execute()) {
     Http.raiseForStatus(response); // Raises for 4xx/5xx
     JsonNode data = Http.readJson(response);
     System.out.println("Got " + data.path("data").size() + " rows: " + data.path("data"));
+} catch (ConnectException e) {
+    // nobody listens there: no retry or backoff can change that, and every step after this one would fail alike
+    throw Cli.fail("cannot connect to the API at " + baseUrl + " (" + e.getMessage() + "): is it running? Check API_BASE_URL");
 } catch (IOException e) {
     System.out.println("Request failed: " + e.getMessage());
 }
@@ -227,30 +245,30 @@ HttpUrl limited = HttpUrl.get(baseUrl + "/data").newBuilder().
         addQueryParameter("fail", "429").addQueryParameter("times", "1").
         addQueryParameter("retry_after", "1").addQueryParameter("fault_id", runId + "-429").build();
 long started = System.nanoTime();
-try (Response response = session.newCall(new Request.Builder().url(limited).headers(headers).build()).execute()) {
+try (Response response = session.compose(http.newCall(new Request.Builder().url(limited).headers(headers).build())).execute()) {
     Http.raiseForStatus(response);
     System.out.printf("-> %d after %.1f s%n", response.code(), (System.nanoTime() - started) / 1e9);
 } catch (IOException e) {
     System.out.println("Request failed: " + e.getMessage());
 }
 
-// A 404 is not retried; a 500 that persists ends in an error that names the URL and the status.
+// A 404 is not retried; a 500 that persists ends in an error that names the URL, the status and the attempts.
 
 // A 4xx other than 429 is the caller's mistake: retrying cannot help, so it fails at once
 Cli.step("A 404 is not retried");
-try (Response response = session.newCall(new Request.Builder().url(baseUrl + "/no-such-endpoint").headers(headers).build()).execute()) {
+try (Response response = session.compose(http.newCall(new Request.Builder().url(baseUrl + "/no-such-endpoint").headers(headers).build())).execute()) {
     Http.raiseForStatus(response);
     System.out.println("-> " + response.code());
 } catch (IOException e) {
     System.out.println("Request failed: " + e.getMessage());
 }
 
-// A 5xx that stays: raise after the last retry (a 0.1 s backoff keeps this demo short)
+// A 5xx that stays: raise after the last retry (a copy of the policy with a 0.1 s backoff keeps this demo short)
 Cli.step("A 500 that persists: an error after 3 retries");
-OkHttpClient impatient = new OkHttpClient.Builder().
-        addInterceptor(new Http.RetryInterceptor(retryStrategy.withBackoff(Duration.ofMillis(100)))).
-        build();
-try (Response response = impatient.newCall(new Request.Builder().url(baseUrl + "/data?fail=500").headers(headers).build()).execute()) {
+RetryPolicy<Response> impatient = RetryPolicy.builder(retryStrategy.getConfig()).
+        withBackoff(Duration.ofMillis(100), Duration.ofMillis(800)).build();
+try (Response response = FailsafeCall.with(Retries.raiseWhenExhausted(statusForcelist), impatient)
+        .compose(http.newCall(new Request.Builder().url(baseUrl + "/data?fail=500").headers(headers).build())).execute()) {
     Http.raiseForStatus(response);
     System.out.println("-> " + response.code() + " (this server does not inject faults)");
 } catch (IOException e) {
@@ -259,18 +277,19 @@ try (Response response = impatient.newCall(new Request.Builder().url(baseUrl + "
 
 // Timeouts: a 1 s read timeout against an answer that takes 3 s.
 
-// Timeouts: a 1 s read timeout against an answer that takes 3 s
+// Timeouts: a 1 s read timeout against an answer that takes 3 s (a timeout is not retried: the bound is the bound)
 Cli.step("Timeouts: read timeout 1 s, the server takes 3 s");
-OkHttpClient hasty = session.newBuilder().readTimeout(Duration.ofSeconds(1)).build();
-try (Response response = hasty.newCall(new Request.Builder().url(baseUrl + "/products?slow_ms=3000").headers(headers).build()).execute()) {
+OkHttpClient hasty = http.newBuilder().readTimeout(Duration.ofSeconds(1)).build();
+Request slow = new Request.Builder().url(baseUrl + "/products?slow_ms=3000").headers(headers).build();
+try (Response response = session.compose(hasty.newCall(slow)).execute()) {
     System.out.println("-> " + response.code() + " in time (this server does not inject delays)");
 } catch (InterruptedIOException e) {
-    System.out.println("Timed out: " + e.getMessage());
+    System.out.println("Timed out: GET " + slow.url() + ": no answer within " + hasty.readTimeoutMillis() / 1000 + " s (read timeout)");
 }
 
 // Pagination handling: the chapter's `fetch_all_pages`, with a loop guard against a server that repeats a page forever.
 
-static List<JsonNode> fetchAllPages(OkHttpClient session, String baseUrl, Headers headers) throws IOException {
+static List<JsonNode> fetchAllPages(OkHttpClient http, String baseUrl, Headers headers) throws IOException {
     List<JsonNode> allData = new ArrayList<>();
     Http.LoopGuard guard = new Http.LoopGuard("GET " + baseUrl); // stops a server that repeats a page forever
     int page = 1;
@@ -278,7 +297,7 @@ static List<JsonNode> fetchAllPages(OkHttpClient session, String baseUrl, Header
     while (true) {
         Request request = new Request.Builder().url(baseUrl + "?page=" + page).headers(headers).build();
         JsonNode data;
-        try (Response response = session.newCall(request).execute()) {
+        try (Response response = http.newCall(request).execute()) {
             data = Http.readJson(Http.raiseForStatus(response));
         }
 
@@ -296,25 +315,29 @@ static List<JsonNode> fetchAllPages(OkHttpClient session, String baseUrl, Header
 
 // Pagination handling: every page of /items until an empty one
 Cli.step("Pagination handling: fetch_all_pages(" + baseUrl + "/items)");
-List<JsonNode> allData = fetchAllPages(session, baseUrl + "/items", headers);
+List<JsonNode> allData = fetchAllPages(http, baseUrl + "/items", headers);
 System.out.println("Fetched " + allData.size() + " items"
         + (allData.isEmpty() ? "" : ": " + allData.get(0) + " ... " + allData.get(allData.size() - 1)));
 
-// The same with the elkit paginator, which also guards against runaway pagination
-List<JsonNode> again = Http.pagesByNumber(session, new Request.Builder().url(baseUrl + "/items").headers(headers).build(),
-        "page", "results", Http.MAX_PAGES);
+// The same with the elkit paginator, which also guards against runaway pagination, its requests sent through the session
+List<JsonNode> again = Http.pagesByNumber(request -> session.compose(http.newCall(request)).execute(),
+        new Request.Builder().url(baseUrl + "/items").headers(headers).build(), "page", "results", Http.MAX_PAGES);
 System.out.println("Http.pagesByNumber fetched " + again.size() + " items, the same: " + again.equals(allData));
 
 if (demo != null) demo.close();
 
 // ## Real-world API example: DataAPIClient
 //
-// Offset pagination, a client-side rate limit (0.5 s between requests), retries from `Http.client()`, and `createOrder` with an `Idempotency-Key`.
+// Offset pagination, a client-side rate limit (0.5 s between requests), retries from the same Failsafe policy, and `createOrder` with an `Idempotency-Key`.
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.Timeout;
+import dev.failsafe.okhttp.FailsafeCall;
 import elkit.Cli;
 import elkit.Env;
 import elkit.Http;
+import elkit.Retries;
 import elkit.local.LocalApi;
 
 import java.io.IOException;
@@ -324,6 +347,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -335,6 +359,7 @@ static class DataAPIClient {
     private final String baseUrl;
     private final Headers headers;
     private final OkHttpClient http;
+    private final FailsafeCall.FailsafeCallBuilder retrying;
     private final Duration minInterval;
     private long lastAnswer = System.nanoTime() - Duration.ofDays(1).toNanos();
 
@@ -343,7 +368,23 @@ static class DataAPIClient {
         this.headers = Headers.of(
                 "Authorization", "Bearer " + apiKey,
                 "Accept", "application/json");
-        this.http = Http.client();                // timeouts, and retries on 429/5xx with backoff
+        this.http = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(10))
+                .build();
+        // Retries on 429/5xx with backoff 1, 2, 4 s and Retry-After, as in the retries lesson, within 60 s a call
+        Set<Integer> statusForcelist = Set.of(429, 500, 502, 503, 504);
+        RetryPolicy<Response> retryStrategy = RetryPolicy.<Response>builder()
+                .withMaxRetries(3)
+                .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
+                .handleResultIf(response -> statusForcelist.contains(response.code()))
+                .handleIf(Retries::isDroppedConnection)
+                .abortIf(response -> !Retries.isIdempotent(response.request()))
+                .withDelayFn(Retries::retryAfterHeader)
+                .abortIf(Retries::asksToWaitTooLong)
+                .build();
+        this.retrying = FailsafeCall.with(Retries.raiseWhenExhausted(statusForcelist),
+                Timeout.<Response>builder(Duration.ofSeconds(60)).withInterrupt().build(), retryStrategy);
         this.minInterval = Duration.ofMillis(500); // Rate limiting - be nice to APIs! 0.5 s between requests
     }
 
@@ -360,7 +401,7 @@ static class DataAPIClient {
                     .build();
             waitForRateLimit();
             JsonNode data;
-            try (Response response = http.newCall(new Request.Builder().url(url).headers(headers).build()).execute()) {
+            try (Response response = retrying.compose(http.newCall(new Request.Builder().url(url).headers(headers).build())).execute()) {
                 // Not 200: an error, not a silent break, so that a partial list is never taken for all of it
                 data = Http.readJson(Http.raiseForStatus(response));
             } finally {
@@ -385,11 +426,11 @@ static class DataAPIClient {
         Request request = new Request.Builder()
                 .url(baseUrl + "/orders")
                 .headers(headers)
-                .header(Http.IDEMPOTENCY_KEY, UUID.randomUUID().toString())
+                .header(Retries.IDEMPOTENCY_KEY, UUID.randomUUID().toString())
                 .post(Http.json(orderData))
                 .build();
         waitForRateLimit();
-        try (Response response = http.newCall(request).execute()) {
+        try (Response response = retrying.compose(http.newCall(request)).execute()) {
             return Http.readJson(Http.raiseForStatus(response));
         } finally {
             lastAnswer = System.nanoTime();

@@ -20,7 +20,7 @@
 // `chapters/05-extract-load/04-file-formats.md` explains the library choices.
 //
 // Run `mvn -pl notebooks -am package` once: it puts the libraries into `notebooks/target/classpath`.
-// The lessons read the sample files in `chapters/05-extract-load/data/files/` and write to `notebooks/work/`.
+// The lessons read the sample files in `chapters/05-extract-load/data/files/` and write to `work/` at the repository root, as the scripts do.
 
 // notebook: load elkit and the lesson libraries (mvn -pl notebooks -am package builds the folder)
 // %jar target/classpath   <- a kernel magic: in JShell the //DEPS lines at the top of this file load the same classes
@@ -44,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -56,6 +57,23 @@ static Map<String, Object> customer(int id, String name, double balance) {
     row.put("name", name);
     row.put("balance", balance);
     return row;
+}
+
+/** A value in quotes, with a newline inside it shown as \n (as Python's repr does), so it stays on one line. */
+static String quoted(String value) {
+    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"")
+            .replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "\"";
+}
+
+/** A row as Python prints a list: each value quoted, so a learner can count the fields. */
+static String show(List<String> row) {
+    return row.stream().map(value -> quoted(value)).collect(Collectors.joining(", ", "[", "]"));
+}
+
+/** A record as Python prints a dict: "column": "value". */
+static String show(Map<String, String> record) {
+    return record.entrySet().stream().map(e -> quoted(e.getKey()) + ": " + quoted(e.getValue()))
+            .collect(Collectors.joining(", ", "{", "}"));
 }
 
 /** commons-csv says "(startline 3) EOF reached before ...": say which file and line, in words. */
@@ -85,10 +103,10 @@ CSVFormat csv = CSVFormat.DEFAULT; // RFC 4180: quotes, commas and newlines insi
 try (var csvfile = DataFiles.reader(dataLocation); var csvreader = csv.parse(csvfile)) {
     var rows = csvreader.iterator();
     List<String> header = rows.hasNext() ? rows.next().toList() : List.of(); // Skip header
-    System.out.println("header: " + header);
+    System.out.println("header: " + show(header));
     while (rows.hasNext()) {
         List<String> row = rows.next().toList();
-        System.out.println(row.size() + " fields: " + row);
+        System.out.println(row.size() + " fields: " + show(row)); // quoted, a newline as \n: countable
     }
 } catch (UncheckedIOException | IllegalArgumentException e) {
     throw malformed(dataLocation, e);
@@ -103,7 +121,7 @@ int count = 0;
 try (var csvfile = DataFiles.reader(dataLocation); var csvreader = dictReader.parse(csvfile)) {
     for (CSVRecord row : csvreader) {
         Map<String, String> record = row.toMap();
-        System.out.println(record);
+        System.out.println(show(record));
         count++;
     }
 } catch (UncheckedIOException | IllegalArgumentException e) {
@@ -179,7 +197,8 @@ ObjectMapper mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON
 var indent = new DefaultIndenter("  ", "\n");
 ObjectWriter pretty = mapper.writer(new DefaultPrettyPrinter()
         .withObjectIndenter(indent).withArrayIndenter(indent)
-        .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+        .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                .withArrayEmptySeparator("").withObjectEmptySeparator(""))); // [] and {}, not [ ] and { }
 
 // Reading a file, then writing it pretty-printed. A syntax error names the file, the line and the column.
 
@@ -268,8 +287,12 @@ static String sqlName(String column) {
     return "\"" + column.replace("\"", "\"\"") + "\"";
 }
 
+Path given = args.isEmpty() ? null : Path.of(args.get(0));
 Path folder = DataFiles.outputFolder(args, 1);
 Path customersFile = folder.resolve("customers.parquet");
+if (given != null && !given.toAbsolutePath().normalize().equals(customersFile.toAbsolutePath().normalize())) {
+    DataFiles.input(given); // a missing input stops the lesson before it writes anything
+}
 
 // DuckDB in memory plays the part of pandas + pyarrow: a table is our DataFrame
 Connection conn = DriverManager.getConnection("jdbc:duckdb:");
@@ -296,7 +319,7 @@ System.out.println("Wrote " + customersFile + " (" + Files.size(customersFile) +
 // Read it back whole, look at the footer (schema, codec of each column chunk), then read only two columns.
 
 // Read Parquet: the file given as an argument, else the one just written
-Path input = args.isEmpty() ? customersFile : DataFiles.input(args, 0, "unused");
+Path input = given != null ? DataFiles.input(given) : customersFile;
 Cli.step("Read Parquet: " + input);
 try (var query = conn.prepareStatement("SELECT * FROM read_parquet(?)")) {
     query.setString(1, input.toString());
@@ -304,7 +327,7 @@ try (var query = conn.prepareStatement("SELECT * FROM read_parquet(?)")) {
         Table.print(Db.rows(rs));
     }
 } catch (SQLException e) { // DuckDB adds the SQL and a caret under it: keep the first line
-    throw Cli.fail("%s is not a readable Parquet file: %s", input, e.getMessage().lines().findFirst().orElse(""));
+    throw Cli.fail(e, "%s is not a readable Parquet file: %s", input, e.getMessage().lines().findFirst().orElse(""));
 }
 
 // The file describes itself: schema, and how each column chunk is compressed
@@ -563,6 +586,10 @@ Path multiSheetOutput = output.resolveSibling("customers-and-orders.xlsx");
 byte[] head;
 try (InputStream in = Files.newInputStream(input)) {
     head = in.readNBytes(8);
+}
+if (head.length < 8) {
+    throw Cli.fail("%s is not an Excel workbook (.xlsx): it is %s", input,
+            head.length == 0 ? "empty (0 bytes)" : "only " + head.length + " bytes long");
 }
 if (ReadableWorkbook.isOLE2Header(head)) {
     throw Cli.fail("%s is an Excel 97-2003 .xls file; this lesson reads .xlsx: save it as .xlsx", input);

@@ -55,8 +55,8 @@ try {
     throw Cli.fail("GET %s answered %d: no page to scrape", url, e.getStatusCode());
 } catch (SocketTimeoutException e) {
     throw Cli.fail("GET %s: no answer within %d s", url, TIMEOUT_MILLIS / 1000);
-} catch (IOException e) {
-    throw Cli.fail("GET %s failed: %s", url, e.getMessage());
+} catch (IOException e) { // refused, unknown host ...: Cli.reason names it; --verbose keeps the trace
+    throw Cli.fail(e, "GET %s failed: %s", url, Cli.reason(e));
 }
 System.out.println(response.statusCode() + " " + response.contentType() + ", " + response.bodyAsBytes().length + " bytes");
 
