@@ -21,13 +21,18 @@ public final class Bench {
 
     /** The row count: {@code args[0]} when given, else {@code defaultRows}. Anything else is a usage error. */
     public static int rows(String name, List<String> args, int defaultRows) {
-        String usage = "usage: " + name + " [rows] [--verbose]";
+        return count(name, "rows", args, defaultRows);
+    }
+
+    /** A count named {@code what} ({@code rows}, {@code runs}) as the one optional argument. */
+    public static int count(String name, String what, List<String> args, int defaultRows) {
+        String usage = "usage: " + name + " [" + what + "] [--verbose]";
         if (args.size() > 1) throw Cli.fail(2, "%s   (one argument expected, got %d: %s)", usage, args.size(), String.join(" ", args));
         if (args.isEmpty()) return defaultRows;
         String given = args.get(0);
         try {
             int rows = Integer.parseInt(given.replace("_", "").replace(",", ""));
-            if (rows < 1) throw Cli.fail(2, "%s   (rows must be at least 1, got %s)", usage, given);
+            if (rows < 1) throw Cli.fail(2, "%s   (%s must be at least 1, got %s)", usage, what, given);
             return rows;
         } catch (NumberFormatException e) {
             throw Cli.fail(2, "%s   ('%s' is not a whole number)", usage, given);
