@@ -96,6 +96,7 @@ class bench_load {
                 rows, ROW_BY_ROW_SAMPLE);
 
         var results = new ArrayList<Map<String, Object>>();
+        Bench.PythonRun python = null;
         try (var local = Env.optional("PG_URL").isPresent() ? null : LocalPostgres.start()) {
             Map<String, String> env = local != null ? local.env() : System.getenv();
             var pgProps = new Properties();
@@ -134,6 +135,7 @@ class bench_load {
                             new Method("batched, reWriteBatchedInserts", all, pgTable, bench_load::batched))));
 
             writeCsv(csvFile, rows); // DuckDB's COPY reads it; written before the clock starts
+            python = Bench.python(PYTHON, Integer.toString(rows), pythonFile.toString()); // next to the SQLite rows
             for (var target : targets) {
                 for (var method : target.methods()) {
                     try {
@@ -149,12 +151,11 @@ class bench_load {
                 }
             }
         } finally {
-            for (Path file : List.of(duckdbFile, work.resolve("bench.duckdb.wal"), csvFile)) Files.deleteIfExists(file);
+            Bench.cleanUp(work, files);
         }
         printResults(results);
         System.out.println("SQLite has no separate bulk path: one transaction with a prepared batch is its fastest way in.");
-        python(rows, pythonFile, results);
-        Bench.cleanUp(work, files);
+        python(rows, python, results);
     }
 
     static String oneLine(Exception e) {
@@ -170,9 +171,8 @@ class bench_load {
     }
 
     /** The chapter's Python on the same rows, and how the fastest SQLite batch compares. */
-    static void python(int rows, Path file, List<Map<String, Object>> results) {
-        Cli.step("The chapter's Python, same rows, same run: sqlite3 executemany, one commit");
-        var python = Bench.python(PYTHON, Integer.toString(rows), file.toString());
+    static void python(int rows, Bench.PythonRun python, List<Map<String, Object>> results) {
+        Cli.step("The chapter's Python, same rows, same run (just before the SQLite rows): sqlite3 executemany, one commit");
         if (!python.ran()) {
             System.out.println(python.problem());
             return;
