@@ -88,8 +88,9 @@ class bench_load {
         int rows = Bench.rows("bench-load", args, 1_000_000);
         Path work = Env.workDir();
         Path sqliteFile = work.resolve("bench.db"), duckdbFile = work.resolve("bench.duckdb"),
-                csvFile = work.resolve("bench-customers.csv"), pythonFile = work.resolve("bench-python.db");
-        var files = List.of(sqliteFile, duckdbFile, work.resolve("bench.duckdb.wal"), csvFile, pythonFile);
+                csvFile = work.resolve("bench-customers.csv"),
+                parquetFile = work.resolve("bench-customers.parquet"), pythonFile = work.resolve("bench-python.db");
+        var files = List.of(sqliteFile, duckdbFile, work.resolve("bench.duckdb.wal"), csvFile, parquetFile, pythonFile);
         for (Path file : files) Files.deleteIfExists(file);
         System.out.println(Bench.machine());
         System.out.printf(Locale.US, "Loading %,d customers rows into each database (row by row: a sample of at most %,d, extrapolated)%n",
@@ -127,6 +128,10 @@ class bench_load {
                             new Method("bulk: Appender, no key", all, duckdbNoKey, bench_load::duckdbAppender),
                             new Method("bulk: COPY FROM csv, primary key", all, duckdbTable, (conn, n) -> duckdbCopy(conn, csvFile)),
                             new Method("bulk: COPY FROM csv, no key", all, duckdbNoKey, (conn, n) -> duckdbCopy(conn, csvFile)))),
+                    // the same COPY into an in-memory database: the read alone, without writing a database file
+                    new Target("DuckDB in memory", "jdbc:duckdb:", new Properties(), List.of(
+                            new Method("bulk: COPY FROM csv, no key", all, duckdbNoKey, (conn, n) -> duckdbCopy(conn, csvFile)),
+                            new Method("bulk: COPY FROM parquet, no key", all, duckdbNoKey, (conn, n) -> duckdbCopy(conn, parquetFile)))),
                     new Target("PostgreSQL", env.get("PG_URL"), pgProps, List.of(
                             new Method("row by row, autocommit", ROW_BY_ROW_SAMPLE, pgTable, bench_load::rowByRow),
                             new Method("batched, one transaction", all, pgTable, bench_load::batched),
@@ -134,7 +139,7 @@ class bench_load {
                     new Target("PostgreSQL", env.get("PG_URL"), pgRewrite, List.of(
                             new Method("batched, reWriteBatchedInserts", all, pgTable, bench_load::batched))));
 
-            writeCsv(csvFile, rows); // DuckDB's COPY reads it; written before the clock starts
+            writeCsv(csvFile, rows, parquetFile); // DuckDB's COPY reads them; written before the clock starts
             python = Bench.python(PYTHON, Integer.toString(rows), pythonFile.toString()); // next to the SQLite rows
             for (var target : targets) {
                 for (var method : target.methods()) {
@@ -217,7 +222,7 @@ class bench_load {
             result.put("rows/s", String.format(Locale.US, "%,.0f", rowsPerSecond));
             result.put(String.format(Locale.US, "time for %,d rows", wanted),
                     String.format(Locale.US, "%.1f s%s", wanted / rowsPerSecond, extrapolated ? " (extrapolated)" : ""));
-            System.out.printf(Locale.US, "%-10s  %-34s %,10d rows in %7.2f s%n", target.name(), method.name(), loaded, seconds);
+            System.out.printf(Locale.US, "%-16s  %-34s %,10d rows in %7.2f s%n", target.name(), method.name(), loaded, seconds);
             return result;
         }
     }
@@ -269,7 +274,8 @@ class bench_load {
     /** DuckDB's analytical bulk path, the one the chapter teaches: COPY ... FROM a file (read_csv underneath). */
     static void duckdbCopy(Connection conn, Path csv) throws SQLException {
         try (var stmt = conn.createStatement()) {
-            stmt.execute("COPY bench_customers FROM '" + csv.toAbsolutePath().toString().replace("'", "''") + "' (HEADER)");
+            String options = csv.toString().endsWith(".parquet") ? "(FORMAT parquet)" : "(HEADER)";
+            stmt.execute("COPY bench_customers FROM " + quoted(csv) + " " + options);
         }
     }
 
@@ -300,7 +306,12 @@ class bench_load {
                 .append(cents / 100).append('.').append((char) ('0' + cents % 100 / 10)).append((char) ('0' + cents % 10)).append('\n');
     }
 
-    static void writeCsv(Path file, int rows) throws Exception {
+    static String quoted(Path file) {
+        return "'" + file.toAbsolutePath().toString().replace("'", "''") + "'";
+    }
+
+    /** The rows as a CSV file, and that CSV as a Parquet file (by DuckDB). */
+    static void writeCsv(Path file, int rows, Path parquet) throws Exception {
         try (BufferedWriter out = Files.newBufferedWriter(file)) {
             out.write("customer_id,name,email,total_spent\n");
             var line = new StringBuilder();
@@ -309,6 +320,9 @@ class bench_load {
                 appendCsvRow(line, i);
                 out.append(line);
             }
+        }
+        try (var conn = DriverManager.getConnection("jdbc:duckdb:"); var stmt = conn.createStatement()) {
+            stmt.execute("COPY (SELECT * FROM read_csv(" + quoted(file) + ")) TO " + quoted(parquet) + " (FORMAT parquet)");
         }
     }
 

@@ -20,7 +20,7 @@ class BenchLoadTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
         String out = run.out();
-        assertThat(out).startsWith("Machine: ").contains(" cores", "JVM: ", "# Rows per second (higher is better)", "(13 rows)")
+        assertThat(out).startsWith("Machine: ").contains(" cores", "JVM: ", "# Rows per second (higher is better)", "(15 rows)")
                 .containsPattern("database +\\| method +\\| rows loaded \\| count, sums \\| seconds \\| rows/s +\\| time for 1,000 rows");
         for (String line : new String[] {
                 "SQLite +\\| row by row, autocommit +\\| +1000 \\| checked ",
@@ -32,6 +32,8 @@ class BenchLoadTest {
                 "DuckDB +\\| bulk: Appender, no key +\\| +1000 \\| checked ",
                 "DuckDB +\\| bulk: COPY FROM csv, primary key +\\| +1000 \\| checked ",
                 "DuckDB +\\| bulk: COPY FROM csv, no key +\\| +1000 \\| checked ",
+                "DuckDB in memory +\\| bulk: COPY FROM csv, no key +\\| +1000 \\| checked ",
+                "DuckDB in memory +\\| bulk: COPY FROM parquet, no key +\\| +1000 \\| checked ",
                 "PostgreSQL +\\| row by row, autocommit +\\| +1000 \\| checked ",
                 "PostgreSQL +\\| batched, one transaction +\\| +1000 \\| checked ",
                 "PostgreSQL +\\| bulk: COPY FROM STDIN +\\| +1000 \\| checked ",
@@ -50,8 +52,8 @@ class BenchLoadTest {
         var run = ScriptRun.run("bench-load", dir, Map.of("PG_URL", "jdbc:postgresql://127.0.0.1:1/nowhere"), "100");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        assertThat(run.out()).contains("# Rows per second (higher is better)", "(9 rows)")
-                .containsPattern("DuckDB +\\| bulk: COPY FROM csv, no key +\\| +100 \\| checked ")
+        assertThat(run.out()).contains("# Rows per second (higher is better)", "(11 rows)")
+                .containsPattern("DuckDB in memory +\\| bulk: COPY FROM parquet, no key +\\| +100 \\| checked ")
                 .doesNotContain("PostgreSQL |");
         assertThat(run.err().lines().toList()).hasSize(1);
         assertThat(run.err()).startsWith("bench-load: PostgreSQL at jdbc:postgresql://127.0.0.1:1/nowhere, row by row, autocommit: ")
