@@ -55,8 +55,8 @@ class bench_load {
     /** One way to load: its name, the most rows worth loading that way, the table it loads into, the load. */
     record Method(String name, int sample, String createTable, Load load) {}
 
-    /** One database under test: how to connect, the ways to load it. */
-    record Target(String name, String url, Properties props, List<Method> methods) {}
+    /** One database under test: how to connect, its file (new for each load, as Python's; null for a server), the ways to load it. */
+    record Target(String name, String url, Path file, Properties props, List<Method> methods) {}
 
     @FunctionalInterface
     interface Load {
@@ -114,13 +114,15 @@ class bench_load {
             String pgTable = "CREATE TABLE bench_customers (customer_id INTEGER PRIMARY KEY, name TEXT, email TEXT, total_spent NUMERIC(12, 2))";
             int all = Integer.MAX_VALUE;
             var targets = List.of(
-                    new Target("SQLite", "jdbc:sqlite:" + sqliteFile, new Properties(), List.of(
+                    new Target("SQLite", "jdbc:sqlite:" + sqliteFile, sqliteFile, new Properties(), List.of(
                             new Method("row by row, autocommit", ROW_BY_ROW_SAMPLE, sqliteTable, bench_load::rowByRow),
+                            new Method("one transaction, no batch", all, sqliteTable, bench_load::oneTransaction),
                             new Method("batched, one transaction", all, sqliteTable, bench_load::batched))),
-                    // sqlite-jdbc asks SQLite for the generated keys after every insert unless told not to
-                    new Target("SQLite", "jdbc:sqlite:" + sqliteFile + "?jdbc.get_generated_keys=false", new Properties(), List.of(
-                            new Method("batched, get_generated_keys=false", all, sqliteTable, bench_load::batched))),
-                    new Target("DuckDB", "jdbc:duckdb:" + duckdbFile, new Properties(), List.of(
+                    // sqlite-jdbc asks SQLite for the generated key after every executeUpdate unless told not to
+                    new Target("SQLite", "jdbc:sqlite:" + sqliteFile + "?jdbc.get_generated_keys=false", sqliteFile, new Properties(), List.of(
+                            new Method("one transaction, no batch, no keys", all, sqliteTable, bench_load::oneTransaction),
+                            new Method("batched, no keys", all, sqliteTable, bench_load::batched))),
+                    new Target("DuckDB", "jdbc:duckdb:" + duckdbFile, duckdbFile, new Properties(), List.of(
                             new Method("row by row, autocommit", ROW_BY_ROW_SAMPLE, duckdbTable, bench_load::rowByRow),
                             // DuckDB's JDBC batch runs the INSERT once per row (a few thousand rows/s here)
                             new Method("batched, one transaction", DUCKDB_BATCHED_SAMPLE, duckdbTable, bench_load::batched),
@@ -129,14 +131,14 @@ class bench_load {
                             new Method("bulk: COPY FROM csv, primary key", all, duckdbTable, (conn, n) -> duckdbCopy(conn, csvFile)),
                             new Method("bulk: COPY FROM csv, no key", all, duckdbNoKey, (conn, n) -> duckdbCopy(conn, csvFile)))),
                     // the same COPY into an in-memory database: the read alone, without writing a database file
-                    new Target("DuckDB in memory", "jdbc:duckdb:", new Properties(), List.of(
+                    new Target("DuckDB in memory", "jdbc:duckdb:", null, new Properties(), List.of(
                             new Method("bulk: COPY FROM csv, no key", all, duckdbNoKey, (conn, n) -> duckdbCopy(conn, csvFile)),
                             new Method("bulk: COPY FROM parquet, no key", all, duckdbNoKey, (conn, n) -> duckdbCopy(conn, parquetFile)))),
-                    new Target("PostgreSQL", env.get("PG_URL"), pgProps, List.of(
+                    new Target("PostgreSQL", env.get("PG_URL"), null, pgProps, List.of(
                             new Method("row by row, autocommit", ROW_BY_ROW_SAMPLE, pgTable, bench_load::rowByRow),
                             new Method("batched, one transaction", all, pgTable, bench_load::batched),
                             new Method("bulk: COPY FROM STDIN", all, pgTable, bench_load::postgresCopy))),
-                    new Target("PostgreSQL", env.get("PG_URL"), pgRewrite, List.of(
+                    new Target("PostgreSQL", env.get("PG_URL"), null, pgRewrite, List.of(
                             new Method("batched, reWriteBatchedInserts", all, pgTable, bench_load::batched))));
 
             writeCsv(csvFile, rows, parquetFile); // DuckDB's COPY reads them; written before the clock starts
@@ -194,6 +196,10 @@ class bench_load {
 
     /** Recreates the table, loads {@code loaded} rows, checks count and sums, returns a result row. */
     static Map<String, Object> measure(Target target, Method method, int loaded, int wanted) throws Exception {
+        if (target.file() != null) {
+            Files.deleteIfExists(target.file());
+            Files.deleteIfExists(Path.of(target.file() + ".wal"));
+        }
         try (var conn = DriverManager.getConnection(target.url(), target.props())) {
             try (var stmt = conn.createStatement()) {
                 stmt.execute("DROP TABLE IF EXISTS bench_customers");
@@ -236,6 +242,22 @@ class bench_load {
                 bind(insert, i);
                 insert.executeUpdate();
             }
+        }
+    }
+
+    /** One transaction, but one executeUpdate per row: the commit is paid once, the statement call per row. */
+    static void oneTransaction(Connection conn, int rows) throws SQLException {
+        conn.setAutoCommit(false);
+        try (var insert = conn.prepareStatement(
+                "INSERT INTO bench_customers (customer_id, name, email, total_spent) VALUES (?, ?, ?, ?)")) {
+            for (int i = 1; i <= rows; i++) {
+                bind(insert, i);
+                insert.executeUpdate();
+            }
+            conn.commit();
+        } catch (SQLException e) {
+            conn.rollback();
+            throw e;
         }
     }
 

@@ -20,12 +20,14 @@ class BenchLoadTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
         String out = run.out();
-        assertThat(out).startsWith("Machine: ").contains(" cores", "JVM: ", "# Rows per second (higher is better)", "(15 rows)")
+        assertThat(out).startsWith("Machine: ").contains(" cores", "JVM: ", "# Rows per second (higher is better)", "(17 rows)")
                 .containsPattern("database +\\| method +\\| rows loaded \\| count, sums \\| seconds \\| rows/s +\\| time for 1,000 rows");
         for (String line : new String[] {
                 "SQLite +\\| row by row, autocommit +\\| +1000 \\| checked ",
                 "SQLite +\\| batched, one transaction +\\| +1000 \\| checked ",
-                "SQLite +\\| batched, get_generated_keys=false +\\| +1000 \\| checked ",
+                "SQLite +\\| one transaction, no batch +\\| +1000 \\| checked ",
+                "SQLite +\\| one transaction, no batch, no keys +\\| +1000 \\| checked ",
+                "SQLite +\\| batched, no keys +\\| +1000 \\| checked ",
                 "DuckDB +\\| row by row, autocommit +\\| +1000 \\| checked ",
                 "DuckDB +\\| batched, one transaction +\\| +1000 \\| checked ",
                 "DuckDB +\\| bulk: Appender, primary key +\\| +1000 \\| checked ",
@@ -52,7 +54,7 @@ class BenchLoadTest {
         var run = ScriptRun.run("bench-load", dir, Map.of("PG_URL", "jdbc:postgresql://127.0.0.1:1/nowhere"), "100");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        assertThat(run.out()).contains("# Rows per second (higher is better)", "(11 rows)")
+        assertThat(run.out()).contains("# Rows per second (higher is better)", "(13 rows)")
                 .containsPattern("DuckDB in memory +\\| bulk: COPY FROM parquet, no key +\\| +100 \\| checked ")
                 .doesNotContain("PostgreSQL |");
         assertThat(run.err().lines().toList()).hasSize(1);

@@ -31,8 +31,9 @@ class JbangLauncherTest {
             "sandbox", 2,         // no service named: prints its usage
             "db-sqlserver", 2);   // no SQL Server can run here: says it needs MSSQL_URL or Docker
 
-    /** Aliases run with arguments here, and why: bench-startup times 9 commands, once each is enough. */
-    static final Map<String, List<String>> ARGS = Map.of("bench-startup", List.of("1"));
+    /** Aliases run with arguments here, and why: the benchmarks' defaults take minutes; a launch needs few rows. */
+    static final Map<String, List<String>> ARGS = Map.of("bench-startup", List.of("1"),
+            "bench-load", List.of("1000"), "bench-files", List.of("1000"));
 
     /** Variables of the env-var contract: removed, so every lesson takes its no-setup path. */
     static final List<String> CONTRACT = List.of("PG_URL", "PG_USER", "PG_PASSWORD", "MYSQL_URL", "MYSQL_USER",
