@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * need no server, and a bare {@code java -version} as the floor. Two more rows show what the launcher's
  * warm-start cache saves: db-sqlite without its class-data sharing archive, and db-sqlite through JBang
  * every time (an empty launch cache per run: what every run cost before the cache).
- * Each lesson runs once first (not timed) to fill the caches. Run it from the repository root.
+ * Each command runs once first (not timed) to fill the caches, then the runs go round-robin, so that a
+ * change of load on a shared machine hits every command alike. Run it from the repository root.
  */
 class bench_startup {
 
@@ -47,7 +48,7 @@ class bench_startup {
         Path temp = Files.createTempDirectory("elkit-bench-startup");
         try {
             System.out.println(Bench.machine());
-            System.out.printf(Locale.US, "Each command runs once untimed, then %d times; wall-clock seconds from start to exit%n", runs);
+            System.out.printf(Locale.US, "Each command runs once untimed, then %d times round-robin; wall-clock seconds from start to exit%n", runs);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             var cases = new ArrayList<Case>();
             cases.add(new Case("java -version (the floor)", List.of(java, "-version"), Map.of()));
@@ -59,20 +60,23 @@ class bench_startup {
             cases.add(new Case("./jbang db-sqlite, through JBang", List.of(launcher.toString(), "db-sqlite"),
                     Map.of("ELKIT_LAUNCH_CDS", "0", "ELKIT_LAUNCH_CACHE", "")));
 
+            // round-robin: run i of every case, then run i+1, so that a change of the machine's load hits all alike
+            for (Case c : cases) run(c, temp);
+            double[][] seconds = new double[cases.size()][runs];
+            for (int i = 0; i < runs; i++) {
+                for (int k = 0; k < cases.size(); k++) seconds[k][i] = run(cases.get(k), temp);
+            }
             var results = new ArrayList<Map<String, Object>>();
-            for (Case c : cases) {
-                double[] seconds = new double[runs];
-                run(c, temp, -1);
-                for (int i = 0; i < runs; i++) seconds[i] = run(c, temp, i);
-                Arrays.sort(seconds);
+            for (int k = 0; k < cases.size(); k++) {
+                double[] sorted = seconds[k].clone();
+                Arrays.sort(sorted);
                 var row = new LinkedHashMap<String, Object>();
-                row.put("command", c.name());
+                row.put("command", cases.get(k).name());
                 row.put("runs", runs);
-                row.put("min s", String.format(Locale.US, "%.2f", seconds[0]));
-                row.put("median s", String.format(Locale.US, "%.2f", median(seconds)));
-                row.put("max s", String.format(Locale.US, "%.2f", seconds[runs - 1]));
+                row.put("min s", String.format(Locale.US, "%.2f", sorted[0]));
+                row.put("median s", String.format(Locale.US, "%.2f", median(sorted)));
+                row.put("max s", String.format(Locale.US, "%.2f", sorted[runs - 1]));
                 results.add(row);
-                System.out.printf(Locale.US, "%-36s median %.2f s%n", c.name(), median(seconds));
             }
             Cli.step("Warm start, " + runs + " runs each (lower is better)");
             Table.print(results);
@@ -85,7 +89,7 @@ class bench_startup {
     }
 
     /** Runs the case once in its own work folder; its wall-clock seconds. A failed run stops the benchmark. */
-    static double run(Case c, Path temp, int index) throws Exception {
+    static double run(Case c, Path temp) throws Exception {
         Path work = Files.createDirectories(temp.resolve("work"));
         var builder = new ProcessBuilder(c.command()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
