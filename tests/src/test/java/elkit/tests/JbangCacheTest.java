@@ -60,6 +60,10 @@ class JbangCacheTest {
                     public static void main(String[] args) { System.out.println("other " + args.length); }
                 }
                 """);
+        // JBang fetched (on a fresh machine) before any test starts two launchers at once
+        var version = run("setup", "--version");
+        assertThat(version.exitCode()).as(version.toString()).isZero();
+        assertThat(version.out()).startsWith("0.132.1");
     }
 
     static void write(String name, String text) throws IOException {
