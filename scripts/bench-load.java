@@ -1,17 +1,20 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DESCRIPTION Chapter 5, "Batch operations": loads N customers rows into SQLite, DuckDB and PostgreSQL row by row, batched and in bulk (COPY, Appender), and prints rows/s.
+//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
+//DESCRIPTION Chapter 5, "Batch operations": loads N customers rows into SQLite, DuckDB and PostgreSQL row by row, batched and in bulk (COPY, Appender, read_csv), prints rows/s next to the chapter's Python (sqlite3 executemany) and checks counts and sums.
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
 //DEPS org.duckdb:duckdb_jdbc:2.0.0.1
 //DEPS org.postgresql:postgresql:42.7.13
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
+//SOURCES ../lib/src/main/java/elkit/Bench.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
 
+import elkit.Bench;
 import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
@@ -20,6 +23,7 @@ import elkit.local.LocalPostgres;
 import org.duckdb.DuckDBConnection;
 import org.postgresql.PGConnection;
 
+import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +38,14 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Usage: bench-load [N] [--verbose]   (default N = 1,000,000)
- * Loads N rows of customers three ways into each database and prints rows per second. Row by row
+ * Usage: bench-load [rows] [--verbose]   (default 1,000,000)
+ * Loads N rows of customers several ways into each database and prints rows per second. Row by row
  * with autocommit is too slow for big N: it loads a sample of at most {@value #ROW_BY_ROW_SAMPLE}
  * rows and extrapolates; so does DuckDB's JDBC batch (at most {@value #DUCKDB_BATCHED_SAMPLE}).
- * After each load the row count is checked. A benchmark, not a test.
+ * After each load the row count and the sums of ids and totals are checked. Then the chapter's
+ * Python (sqlite3, executemany, one commit) loads the same rows into SQLite in the same run.
+ * If a database fails (PG_URL unreachable), the table of what was measured is printed with the error.
+ * A benchmark, not a test.
  */
 class bench_load {
 
@@ -46,91 +53,183 @@ class bench_load {
     static final int DUCKDB_BATCHED_SAMPLE = 50_000;
     static final int BATCH_SIZE = 10_000;
 
-    /** One database under test: how to connect, the most rows worth batching one by one, its bulk path if any. */
-    record Target(String name, String url, Properties props, String createTable, int batchedSample, Bulk bulk) {}
+    /** One way to load: its name, the most rows worth loading that way, the table it loads into, the load. */
+    record Method(String name, int sample, String createTable, Load load) {}
+
+    /** One database under test: how to connect, its file (new for each load, as Python's; null for a server), the ways to load it. */
+    record Target(String name, String url, Path file, Properties props, List<Method> methods) {}
 
     @FunctionalInterface
-    interface Bulk {
+    interface Load {
         void load(Connection conn, int rows) throws Exception;
     }
+
+    /** The chapter's SQLite block, scaled up: executemany and one commit. Prints "rows seconds count cents". */
+    static final String PYTHON = """
+            import sqlite3, sys, time
+            n, path = int(sys.argv[1]), sys.argv[2]
+            conn = sqlite3.connect(path)
+            conn.execute("DROP TABLE IF EXISTS bench_customers")
+            conn.execute("CREATE TABLE bench_customers (customer_id INTEGER PRIMARY KEY, name TEXT, email TEXT, total_spent REAL)")
+            t0 = time.perf_counter()
+            conn.executemany("INSERT INTO bench_customers (customer_id, name, email, total_spent) VALUES (?, ?, ?, ?)",
+                             ((i, f"Customer {i}", f"customer{i}@example.com", (i % 1000000) / 100) for i in range(1, n + 1)))
+            conn.commit()
+            seconds = time.perf_counter() - t0
+            count, total = conn.execute("SELECT COUNT(*), SUM(total_spent) FROM bench_customers").fetchone()
+            conn.close()
+            print(n, seconds, count, round(total * 100))
+            """;
 
     public static void main(String[] args) {
         Cli.run(args, bench_load::lesson);
     }
 
     static void lesson(List<String> args) throws Exception {
-        int rows = parseRows(args);
+        int rows = Bench.rows("bench-load", args, 1_000_000);
         Path work = Env.workDir();
-        Files.deleteIfExists(work.resolve("bench.db"));
-        Files.deleteIfExists(work.resolve("bench.duckdb"));
-        Files.deleteIfExists(work.resolve("bench.duckdb.wal"));
+        Path sqliteFile = work.resolve("bench.db"), duckdbFile = work.resolve("bench.duckdb"),
+                csvFile = work.resolve("bench-customers.csv"),
+                parquetFile = work.resolve("bench-customers.parquet"), pythonFile = work.resolve("bench-python.db");
+        var files = List.of(sqliteFile, duckdbFile, work.resolve("bench.duckdb.wal"), csvFile, parquetFile, pythonFile);
+        for (Path file : files) Files.deleteIfExists(file);
+        System.out.println(Bench.machine());
         System.out.printf(Locale.US, "Loading %,d customers rows into each database (row by row: a sample of at most %,d, extrapolated)%n",
                 rows, ROW_BY_ROW_SAMPLE);
 
+        var results = new ArrayList<Map<String, Object>>();
+        Bench.PythonRun python = null;
         try (var local = Env.optional("PG_URL").isPresent() ? null : LocalPostgres.start()) {
             Map<String, String> env = local != null ? local.env() : System.getenv();
             var pgProps = new Properties();
             pgProps.setProperty("user", env.getOrDefault("PG_USER", ""));
             pgProps.setProperty("password", env.getOrDefault("PG_PASSWORD", ""));
             pgProps.setProperty("connectTimeout", "5");
-            pgProps.setProperty("reWriteBatchedInserts", "true"); // pgjdbc sends a batch as multi-row INSERTs
+            var pgRewrite = new Properties();
+            pgRewrite.putAll(pgProps);
+            pgRewrite.setProperty("reWriteBatchedInserts", "true"); // pgjdbc sends a batch as multi-row INSERTs
 
+            String sqliteTable = "CREATE TABLE bench_customers (customer_id INTEGER PRIMARY KEY, name TEXT, email TEXT, total_spent REAL)";
+            String duckdbTable = "CREATE TABLE bench_customers (customer_id INTEGER PRIMARY KEY, name VARCHAR, email VARCHAR, total_spent DOUBLE)";
+            String duckdbNoKey = "CREATE TABLE bench_customers (customer_id INTEGER, name VARCHAR, email VARCHAR, total_spent DOUBLE)";
+            String pgTable = "CREATE TABLE bench_customers (customer_id INTEGER PRIMARY KEY, name TEXT, email TEXT, total_spent NUMERIC(12, 2))";
+            int all = Integer.MAX_VALUE;
             var targets = List.of(
-                    new Target("SQLite", "jdbc:sqlite:" + work.resolve("bench.db"), new Properties(),
-                            "CREATE TABLE bench_customers (customer_id INTEGER PRIMARY KEY, name TEXT, email TEXT, total_spent REAL)",
-                            Integer.MAX_VALUE, null),
-                    new Target("DuckDB", "jdbc:duckdb:" + work.resolve("bench.duckdb"), new Properties(),
-                            "CREATE TABLE bench_customers (customer_id INTEGER PRIMARY KEY, name VARCHAR, email VARCHAR, total_spent DOUBLE)",
+                    new Target("SQLite", "jdbc:sqlite:" + sqliteFile, sqliteFile, new Properties(), List.of(
+                            new Method("row by row, autocommit", ROW_BY_ROW_SAMPLE, sqliteTable, bench_load::rowByRow),
+                            new Method("one transaction, no batch", all, sqliteTable, bench_load::oneTransaction),
+                            new Method("batched, one transaction", all, sqliteTable, bench_load::batched))),
+                    // sqlite-jdbc asks SQLite for the generated key after every executeUpdate unless told not to
+                    new Target("SQLite", "jdbc:sqlite:" + sqliteFile + "?jdbc.get_generated_keys=false", sqliteFile, new Properties(), List.of(
+                            new Method("one transaction, no batch, no keys", all, sqliteTable, bench_load::oneTransaction),
+                            new Method("batched, no keys", all, sqliteTable, bench_load::batched))),
+                    new Target("DuckDB", "jdbc:duckdb:" + duckdbFile, duckdbFile, new Properties(), List.of(
+                            new Method("row by row, autocommit", ROW_BY_ROW_SAMPLE, duckdbTable, bench_load::rowByRow),
                             // DuckDB's JDBC batch runs the INSERT once per row (a few thousand rows/s here)
-                            DUCKDB_BATCHED_SAMPLE, bench_load::duckdbAppender),
-                    new Target("PostgreSQL", env.get("PG_URL"), pgProps,
-                            "CREATE TABLE bench_customers (customer_id INTEGER PRIMARY KEY, name TEXT, email TEXT, total_spent NUMERIC(12, 2))",
-                            Integer.MAX_VALUE, bench_load::postgresCopy));
+                            new Method("batched, one transaction", DUCKDB_BATCHED_SAMPLE, duckdbTable, bench_load::batched),
+                            new Method("bulk: Appender, primary key", all, duckdbTable, bench_load::duckdbAppender),
+                            new Method("bulk: Appender, no key", all, duckdbNoKey, bench_load::duckdbAppender),
+                            new Method("bulk: COPY FROM csv, primary key", all, duckdbTable, (conn, n) -> duckdbCopy(conn, csvFile)),
+                            new Method("bulk: COPY FROM csv, no key", all, duckdbNoKey, (conn, n) -> duckdbCopy(conn, csvFile)))),
+                    // the same COPY into an in-memory database: the read alone, without writing a database file
+                    new Target("DuckDB in memory", "jdbc:duckdb:", null, new Properties(), List.of(
+                            new Method("bulk: COPY FROM csv, no key", all, duckdbNoKey, (conn, n) -> duckdbCopy(conn, csvFile)),
+                            new Method("bulk: COPY FROM parquet, no key", all, duckdbNoKey, (conn, n) -> duckdbCopy(conn, parquetFile)))),
+                    new Target("PostgreSQL", env.get("PG_URL"), null, pgProps, List.of(
+                            new Method("row by row, autocommit", ROW_BY_ROW_SAMPLE, pgTable, bench_load::rowByRow),
+                            new Method("batched, one transaction", all, pgTable, bench_load::batched),
+                            new Method("bulk: COPY FROM STDIN", all, pgTable, bench_load::postgresCopy))),
+                    new Target("PostgreSQL", env.get("PG_URL"), null, pgRewrite, List.of(
+                            new Method("batched, reWriteBatchedInserts", all, pgTable, bench_load::batched))));
 
-            var results = new ArrayList<Map<String, Object>>();
+            writeCsv(csvFile, rows, parquetFile); // DuckDB's COPY reads them; written before the clock starts
+            python = Bench.python(PYTHON, Integer.toString(rows), pythonFile.toString()); // next to the SQLite rows
             for (var target : targets) {
-                int sample = Math.min(rows, ROW_BY_ROW_SAMPLE);
-                results.add(measure(target, "row by row, autocommit", sample, rows, bench_load::rowByRow));
-                results.add(measure(target, "batched, one transaction", Math.min(rows, target.batchedSample()), rows, bench_load::batched));
-                if (target.bulk() != null) {
-                    String method = target.name().equals("DuckDB") ? "bulk: Appender" : "bulk: COPY";
-                    results.add(measure(target, method, rows, rows, target.bulk()));
+                for (var method : target.methods()) {
+                    try {
+                        results.add(measure(target, method, Math.min(rows, method.sample()), rows));
+                    } catch (Cli.Failure e) {
+                        printResults(results);
+                        throw e;
+                    } catch (Exception e) {
+                        printResults(results);
+                        throw Cli.fail("%s at %s, %s: %s (the table above is what was measured before)",
+                                target.name(), target.url(), method.name(), oneLine(e));
+                    }
                 }
             }
-            Cli.step("Rows per second (higher is better)");
-            Table.print(results);
-            System.out.println("SQLite has no separate bulk path: one transaction with a prepared batch is its fastest way in.");
+        } finally {
+            Bench.cleanUp(work, files);
         }
+        printResults(results);
+        System.out.println("SQLite has no separate bulk path: one transaction with a prepared batch is its fastest way in.");
+        python(rows, python, results);
     }
 
-    /** Recreates the table, loads {@code loaded} rows with {@code method}, checks the count, returns a result row. */
-    static Map<String, Object> measure(Target target, String method, int loaded, int wanted, Bulk load) throws Exception {
+    static String oneLine(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null) root = root.getCause();
+        return String.valueOf(root.getMessage() != null ? root.getMessage() : root).replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    static void printResults(List<Map<String, Object>> results) {
+        if (results.isEmpty()) return;
+        Cli.step("Rows per second (higher is better)");
+        Table.print(results);
+    }
+
+    /** The chapter's Python on the same rows, and how the fastest SQLite batch compares. */
+    static void python(int rows, Bench.PythonRun python, List<Map<String, Object>> results) {
+        Cli.step("The chapter's Python, same rows, same run (just before the SQLite rows): sqlite3 executemany, one commit");
+        if (!python.ran()) {
+            System.out.println(python.problem());
+            return;
+        }
+        String[] f = python.lines().get(python.lines().size() - 1).split(" ");
+        double seconds = Double.parseDouble(f[1]);
+        boolean checked = Long.parseLong(f[2]) == rows && Long.parseLong(f[3]) == Bench.expectedCents(rows);
+        double pythonRate = rows / seconds;
+        double javaRate = results.stream().filter(r -> r.get("database").equals("SQLite"))
+                .mapToDouble(r -> Double.parseDouble(((String) r.get("rows/s")).replace(",", ""))).max().orElse(0);
+        System.out.printf(Locale.US, "Python sqlite3: %,d rows in %.2f s, %,.0f rows/s, count and sum %s; Java's best SQLite batch is %.1fx that%n",
+                rows, seconds, pythonRate, checked ? "checked" : "WRONG", javaRate / pythonRate);
+    }
+
+    /** Recreates the table, loads {@code loaded} rows, checks count and sums, returns a result row. */
+    static Map<String, Object> measure(Target target, Method method, int loaded, int wanted) throws Exception {
+        if (target.file() != null) {
+            Files.deleteIfExists(target.file());
+            Files.deleteIfExists(Path.of(target.file() + ".wal"));
+        }
         try (var conn = DriverManager.getConnection(target.url(), target.props())) {
             try (var stmt = conn.createStatement()) {
                 stmt.execute("DROP TABLE IF EXISTS bench_customers");
-                stmt.execute(target.createTable());
+                stmt.execute(method.createTable());
             }
             long started = System.nanoTime();
-            load.load(conn, loaded);
+            method.load().load(conn, loaded);
             double seconds = (System.nanoTime() - started) / 1e9;
 
             conn.setAutoCommit(true);
-            long count = ((Number) Db.query(conn, "SELECT COUNT(*) AS n FROM bench_customers").get(0).get("n")).longValue();
-            if (count != loaded) {
-                throw Cli.fail("%s, %s: expected %d rows after the load, found %d", target.name(), method, loaded, count);
+            var sums = Db.query(conn, "SELECT COUNT(*) AS n, SUM(customer_id) AS ids, SUM(total_spent) AS total FROM bench_customers").get(0);
+            long count = ((Number) sums.get("n")).longValue(), ids = ((Number) sums.get("ids")).longValue();
+            long cents = Math.round(((Number) sums.get("total")).doubleValue() * 100);
+            if (count != loaded || ids != (long) loaded * (loaded + 1) / 2 || cents != Bench.expectedCents(loaded)) {
+                throw Cli.fail("%s, %s: expected %d rows, ids summing to %d and totals to %d cents; found %d, %d, %d",
+                        target.name(), method.name(), loaded, (long) loaded * (loaded + 1) / 2, Bench.expectedCents(loaded), count, ids, cents);
             }
             double rowsPerSecond = loaded / seconds;
             boolean extrapolated = loaded < wanted;
             var result = new LinkedHashMap<String, Object>();
             result.put("database", target.name());
-            result.put("method", method);
+            result.put("method", method.name());
             result.put("rows loaded", loaded);
-            result.put("count checked", count == loaded ? "yes" : "NO");
+            result.put("count, sums", "checked");
             result.put("seconds", String.format(Locale.US, "%.2f", seconds));
             result.put("rows/s", String.format(Locale.US, "%,.0f", rowsPerSecond));
             result.put(String.format(Locale.US, "time for %,d rows", wanted),
                     String.format(Locale.US, "%.1f s%s", wanted / rowsPerSecond, extrapolated ? " (extrapolated)" : ""));
-            System.out.printf(Locale.US, "%-10s  %-26s %,10d rows in %7.2f s%n", target.name(), method, loaded, seconds);
+            System.out.printf(Locale.US, "%-16s  %-34s %,10d rows in %7.2f s%n", target.name(), method.name(), loaded, seconds);
             return result;
         }
     }
@@ -144,6 +243,22 @@ class bench_load {
                 bind(insert, i);
                 insert.executeUpdate();
             }
+        }
+    }
+
+    /** One transaction, but one executeUpdate per row: the commit is paid once, the statement call per row. */
+    static void oneTransaction(Connection conn, int rows) throws SQLException {
+        conn.setAutoCommit(false);
+        try (var insert = conn.prepareStatement(
+                "INSERT INTO bench_customers (customer_id, name, email, total_spent) VALUES (?, ?, ?, ?)")) {
+            for (int i = 1; i <= rows; i++) {
+                bind(insert, i);
+                insert.executeUpdate();
+            }
+            conn.commit();
+        } catch (SQLException e) {
+            conn.rollback();
+            throw e;
         }
     }
 
@@ -179,15 +294,22 @@ class bench_load {
         }
     }
 
-    /** PostgreSQL's COPY FROM STDIN, streamed in chunks of CSV. */
+    /** DuckDB's analytical bulk path, the one the chapter teaches: COPY ... FROM a file (read_csv underneath). */
+    static void duckdbCopy(Connection conn, Path csv) throws SQLException {
+        try (var stmt = conn.createStatement()) {
+            String options = csv.toString().endsWith(".parquet") ? "(FORMAT parquet)" : "(HEADER)";
+            stmt.execute("COPY bench_customers FROM " + quoted(csv) + " " + options);
+        }
+    }
+
+    /** PostgreSQL's COPY FROM STDIN, streamed in chunks of CSV, built with appends only (no String.format per row). */
     static void postgresCopy(Connection conn, int rows) throws SQLException {
         var copyIn = conn.unwrap(PGConnection.class).getCopyAPI()
                 .copyIn("COPY bench_customers (customer_id, name, email, total_spent) FROM STDIN WITH (FORMAT csv)");
         try {
-            var chunk = new StringBuilder();
+            var chunk = new StringBuilder(1 << 17);
             for (int i = 1; i <= rows; i++) {
-                chunk.append(i).append(",Customer ").append(i).append(",customer").append(i).append("@example.com,")
-                        .append(String.format(Locale.US, "%.2f", total(i))).append('\n');
+                appendCsvRow(chunk, i);
                 if (chunk.length() > 1 << 16 || i == rows) {
                     byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
                     copyIn.writeToCopy(bytes, 0, bytes.length);
@@ -200,6 +322,33 @@ class bench_load {
         }
     }
 
+    /** One customer as a CSV line; the total in cents written as 1234.56 with integer arithmetic. */
+    static void appendCsvRow(StringBuilder out, int i) {
+        long cents = Bench.cents(i);
+        out.append(i).append(",Customer ").append(i).append(",customer").append(i).append("@example.com,")
+                .append(cents / 100).append('.').append((char) ('0' + cents % 100 / 10)).append((char) ('0' + cents % 10)).append('\n');
+    }
+
+    static String quoted(Path file) {
+        return "'" + file.toAbsolutePath().toString().replace("'", "''") + "'";
+    }
+
+    /** The rows as a CSV file, and that CSV as a Parquet file (by DuckDB). */
+    static void writeCsv(Path file, int rows, Path parquet) throws Exception {
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            out.write("customer_id,name,email,total_spent\n");
+            var line = new StringBuilder();
+            for (int i = 1; i <= rows; i++) {
+                line.setLength(0);
+                appendCsvRow(line, i);
+                out.append(line);
+            }
+        }
+        try (var conn = DriverManager.getConnection("jdbc:duckdb:"); var stmt = conn.createStatement()) {
+            stmt.execute("COPY (SELECT * FROM read_csv(" + quoted(file) + ")) TO " + quoted(parquet) + " (FORMAT parquet)");
+        }
+    }
+
     static void bind(java.sql.PreparedStatement insert, int i) throws SQLException {
         insert.setInt(1, i);
         insert.setString(2, "Customer " + i);
@@ -208,17 +357,6 @@ class bench_load {
     }
 
     static double total(int i) {
-        return (i % 100_000) / 10.0;
-    }
-
-    static int parseRows(List<String> args) {
-        if (args.isEmpty()) return 1_000_000;
-        try {
-            int rows = Integer.parseInt(args.get(0).replace("_", "").replace(",", ""));
-            if (rows < 1) throw new NumberFormatException();
-            return rows;
-        } catch (NumberFormatException e) {
-            throw Cli.fail("the number of rows must be a whole number above 0, got: %s", args.get(0));
-        }
+        return Bench.cents(i) / 100.0;
     }
 }

@@ -35,7 +35,9 @@ class JbangLauncherTest {
     /** Arguments for an alias whose run with none would cost minutes: tour alone would run every lesson again. */
     static final Map<String, List<String>> ARGUMENTS = Map.of(
             "tour", List.of("db-sqlite"),
-            "bench-kafka", List.of("2000"));   // default 1,000,000 messages: minutes on a loaded 2-core machine
+            // the benchmarks' defaults take minutes on a loaded 2-core machine; a launch needs few rows
+            "bench-kafka", List.of("2000"), "bench-startup", List.of("1"),
+            "bench-load", List.of("1000"), "bench-files", List.of("1000"));
 
     /** Variables of the env-var contract: removed, so every lesson takes its no-setup path. */
     static final List<String> CONTRACT = List.of("PG_URL", "PG_USER", "PG_PASSWORD", "MYSQL_URL", "MYSQL_USER",

@@ -27,8 +27,6 @@ class NativeAccessTest {
     static final String OPTION = "//RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED";
     /** Artifacts that load a native library into the JVM. */
     static final List<String> NATIVE = List.of("org.xerial:sqlite-jdbc:", "org.duckdb:duckdb_jdbc:");
-    /** Not edited here: the benchmarks are reworked in issue 11; they need the line too. */
-    static final Set<String> NOT_YET = Set.of("bench-load.java");
 
     @TempDir
     Path dir;
@@ -61,7 +59,7 @@ class NativeAccessTest {
         for (Path file : files) {
             List<String> lines = Files.readAllLines(file);
             boolean loadsNative = lines.stream().anyMatch(l -> l.startsWith("//DEPS ") && NATIVE.stream().anyMatch(l::contains));
-            if (loadsNative && !lines.contains(OPTION) && !NOT_YET.contains(file.getFileName().toString())) {
+            if (loadsNative && !lines.contains(OPTION)) {
                 missing.add(Repo.root().relativize(file).toString());
             }
         }
