@@ -28,7 +28,8 @@ public final class Cli {
         private final int exitCode;
 
         public Failure(int exitCode, String message) {
-            this(exitCode, message, null);
+            super(message); // the cause stays unset, so a caller may still give one with initCause
+            this.exitCode = exitCode;
         }
 
         /** Keeps {@code cause} for the {@code --verbose} trace; the message alone is printed otherwise. */
