@@ -207,7 +207,8 @@ class to_jshell {
 
     /**
      * The scripts whose code the notebook shows: the fewest that hold every excerpt cell, chosen greedily
-     * (a cell of imports may be in several scripts; the one that holds the most other cells wins).
+     * (a cell of imports may be in several scripts; the one that holds the most other cells wins), in the
+     * order of their first cell.
      */
     static List<String> lessonsShown(List<List<String>> excerpts, Map<String, List<String>> scripts) {
         var holders = new ArrayList<Set<String>>();
@@ -234,7 +235,11 @@ class to_jshell {
             String picked = best;
             open.removeIf(h -> h.contains(picked));
         }
-        return List.copyOf(chosen);
+        // in the order the notebook first shows them: JBang resolves //DEPS in order, and the first lesson's
+        // versions win a conflict (the AWS SDK needs its httpclient5, which google-cloud's tree would lower)
+        var order = new ArrayList<String>();
+        for (var in : holders) in.stream().filter(chosen::contains).filter(x -> !order.contains(x)).forEach(order::add);
+        return List.copyOf(order);
     }
 
     static final SourceCodeAnalysis ANALYSIS = JShell.builder().executionEngine("local").build().sourceCodeAnalysis();

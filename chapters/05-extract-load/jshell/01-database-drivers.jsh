@@ -6,10 +6,10 @@
 // Or /open it in a JShell that has these classes, and step through it snippet by snippet.
 //
 // Its class path: the lessons this notebook shows, each with its own //DEPS and the elkit classes it uses.
-//DEPS ../../../scripts/db-duckdb.java
-//DEPS ../../../scripts/db-mysql.java
 //DEPS ../../../scripts/db-postgres.java
+//DEPS ../../../scripts/db-mysql.java
 //DEPS ../../../scripts/db-sqlite.java
+//DEPS ../../../scripts/db-duckdb.java
 
 // # 1. Database drivers: PostgreSQL, SQLite, DuckDB, MySQL
 //

@@ -6,9 +6,9 @@
 // Or /open it in a JShell that has these classes, and step through it snippet by snippet.
 //
 // Its class path: the lessons this notebook shows, each with its own //DEPS and the elkit classes it uses.
-//DEPS ../../../scripts/cloud-azure.java
-//DEPS ../../../scripts/cloud-gcs.java
 //DEPS ../../../scripts/cloud-s3.java
+//DEPS ../../../scripts/cloud-gcs.java
+//DEPS ../../../scripts/cloud-azure.java
 
 // # 2. Cloud SDKs: AWS S3, Google Cloud Storage and Azure Blob Storage
 //

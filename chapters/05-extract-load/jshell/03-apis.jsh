@@ -6,8 +6,8 @@
 // Or /open it in a JShell that has these classes, and step through it snippet by snippet.
 //
 // Its class path: the lessons this notebook shows, each with its own //DEPS and the elkit classes it uses.
-//DEPS ../../../scripts/api-client.java
 //DEPS ../../../scripts/api-requests.java
+//DEPS ../../../scripts/api-client.java
 //DEPS ../../../scripts/api-retries.java
 
 // # 3. APIs: HTTP-based data access

@@ -7,10 +7,10 @@
 //
 // Its class path: the lessons this notebook shows, each with its own //DEPS and the elkit classes it uses.
 //DEPS ../../../scripts/files-csv.java
-//DEPS ../../../scripts/files-excel.java
 //DEPS ../../../scripts/files-json.java
 //DEPS ../../../scripts/files-parquet.java
 //DEPS ../../../scripts/files-xml.java
+//DEPS ../../../scripts/files-excel.java
 
 // # 4. File Formats: reading and writing files
 //

@@ -6,8 +6,8 @@
 // Or /open it in a JShell that has these classes, and step through it snippet by snippet.
 //
 // Its class path: the lessons this notebook shows, each with its own //DEPS and the elkit classes it uses.
-//DEPS ../../../scripts/transfer-ftp.java
 //DEPS ../../../scripts/transfer-sftp.java
+//DEPS ../../../scripts/transfer-ftp.java
 
 // # 5. SFTP/FTP: secure file transfer
 //
