@@ -133,10 +133,29 @@ class JShellWalkthroughsTest {
      * The env of a run: no contract variable, so each lesson takes its local-server path; lessons write under
      * {@code work}; a temp folder of our own in TMPDIR.
      */
+    private static Path jbangDir;
+
+    static synchronized Path jbangDirOfThisJvm() throws IOException {
+        if (jbangDir == null) {
+            jbangDir = Files.createTempDirectory("elkit-jshell-jbang");
+            Path made = jbangDir;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.walk(made)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException ignored) {
+                    // a temp folder: the system cleans it at the latest
+                }
+            }));
+        }
+        return jbangDir;
+    }
+
     static Map<String, String> jshellEnv(Path work) throws IOException {
         var env = new HashMap<String, String>();
         JbangLauncherTest.CONTRACT.forEach(name -> env.put(name, null));
-        env.remove("JBANG_DIR"); // the user's JBang cache: the scripts' jars are shared by all the runs
+        // one JBang cache for the runs of this test JVM: the scripts' jars are built once and shared by its runs,
+        // and no other test JVM (they run two at a time) builds the same jar in it at the same moment
+        env.put("JBANG_DIR", jbangDirOfThisJvm().toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("ELKIT_WORK", Files.createDirectories(work.resolve("work")).toString());
         env.put("TMPDIR", Files.createDirectories(work.resolve("tmp")).toString());
