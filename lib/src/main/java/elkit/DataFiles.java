@@ -230,9 +230,10 @@ public final class DataFiles {
             try {
                 writer.write(temp);
             } catch (Exception e) {
-                // the user gave target, not our temp name: say it with theirs
+                // a file-system error names our temp file, but the user gave target: say it with theirs.
+                // Anything else (a download cut off, a malformed input) is the caller's to explain.
                 String reason = Cli.reason(e);
-                if (!reason.contains(temp.getFileName().toString())) throw e;
+                if (!reason.contains(temp.getFileName().toString()) || !isFileSystemError(e)) throw e;
                 throw Cli.fail(e, "cannot write %s: %s", target, reason.replace(temp.toString(), target.toString())
                         .replace(temp.getFileName().toString(), target.getFileName().toString()));
             }
@@ -250,6 +251,14 @@ public final class DataFiles {
         } finally {
             deleteRecursively(temp);
         }
+    }
+
+    private static boolean isFileSystemError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FileSystemException || t instanceof java.io.FileNotFoundException) return true;
+            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) return true;
+        }
+        return false;
     }
 
     /** Creates and deletes {@code temp}: a folder the user cannot write fails here, naming {@code target}. */

@@ -147,8 +147,19 @@ class DataFilesTest {
         Path target = dir.resolve("out.csv");
 
         assertThatThrownBy(() -> DataFiles.writeAtomically(target, temp -> {
-            throw new IOException(temp + ": disk on fire");
+            throw new java.nio.file.FileSystemException(temp.toString(), null, "disk on fire");
         })).isInstanceOf(Cli.Failure.class).hasMessage("cannot write " + target + ": " + target + ": disk on fire");
         assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void anErrorThatIsNotTheFileSystemsIsLeftToTheCallerToExplain() {
+        Path target = dir.resolve("download.bin");
+        var cutOff = new IOException("Failed to read response into file: elsewhere: Premature end of body");
+
+        assertThatThrownBy(() -> DataFiles.writeAtomically(target, temp -> {
+            throw new IOException("Failed to read response into file: " + temp, cutOff);
+        })).isInstanceOf(IOException.class).isNotInstanceOf(Cli.Failure.class).hasCause(cutOff);
+        assertThat(dir).as("nothing half written").isEmptyDirectory();
     }
 }
