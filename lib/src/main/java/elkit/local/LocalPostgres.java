@@ -25,6 +25,8 @@ import java.util.Map;
  * It has the chapter's database {@code analytics} and user {@code data_engineer} with a random
  * password, and every login needs a password (scram-sha-256), as on a real server.
  * zonky builds its binaries to run as root too, so it starts in containers and CI as well.
+ * Logical decoding is on ({@code wal_level=logical}) and the user may replicate, so change data
+ * capture (Debezium's PostgreSQL connector with {@code pgoutput}) runs against it as it is.
  */
 public final class LocalPostgres implements AutoCloseable {
 
@@ -48,6 +50,10 @@ public final class LocalPostgres implements AutoCloseable {
             var dataDir = new File[1];
             var server = EmbeddedPostgres.builder()
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // change data capture reads the write-ahead log through a replication slot
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "10")
+                    .setServerConfig("max_wal_senders", "10")
                     .setDataDirectoryCustomizer(dir -> dataDir[0] = dir)
                     .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
                     .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
@@ -57,7 +63,7 @@ public final class LocalPostgres implements AutoCloseable {
             // initdb trusts every local login: set passwords, then require them from everyone
             try (Connection admin = server.getPostgresDatabase().getConnection();
                  var stmt = admin.createStatement()) {
-                stmt.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + password + "'");
+                stmt.execute("CREATE ROLE " + USER + " LOGIN REPLICATION PASSWORD '" + password + "'");
                 stmt.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
                 stmt.execute("ALTER ROLE postgres PASSWORD '" + adminPassword + "'");
                 requirePasswords(dataDir[0]);
