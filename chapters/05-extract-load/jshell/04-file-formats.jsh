@@ -1,5 +1,5 @@
 // JShell walkthrough of notebooks/04-file-formats.ipynb: its code cells in order, its markdown as comments.
-// Made from the notebook by `./jbang notebooks/to-jshell.java`: edit the notebook, then run that command.
+// Made from the notebook by `./jbang to-jshell`: edit the notebook, then run that command.
 //
 // Run it whole, from the repository root:  ./jbang chapters/05-extract-load/jshell/04-file-formats.jsh
 // Run it, then stay in JShell:            ./jbang -i chapters/05-extract-load/jshell/04-file-formats.jsh

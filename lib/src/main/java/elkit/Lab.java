@@ -24,13 +24,18 @@ public final class Lab {
 
     /** An alias of jbang-catalog.json. */
     public record Alias(String name, String scriptRef, String description) {
-        /** A lesson carries a chapter section: its description starts with the section number ("3. APIs: ...") or "Bonus:". */
+        /**
+         * A lesson is where it lives: a script at the top of {@code scripts/} that is not a benchmark
+         * ({@code bench-*}). Tools live in {@code scripts/tools/}. The description plays no part, so
+         * rewording it cannot drop a lesson.
+         */
         public boolean isLesson() {
-            return LESSON.matcher(description).find();
+            return LESSON.matcher(scriptRef).matches() && !name.startsWith("bench-");
         }
     }
 
-    static final Pattern LESSON = Pattern.compile("^(\\d+\\.\\s|Bonus:)");
+    /** {@code scripts/NAME.java}, directly in scripts/ (not in a subfolder). */
+    static final Pattern LESSON = Pattern.compile("scripts/[^/]+\\.java");
 
     /** The ELKit checkout: ELKIT_REPO, else the folder with jbang-catalog.json at or above the current one. */
     public static Path root() {

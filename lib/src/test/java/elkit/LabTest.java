@@ -14,11 +14,29 @@ import org.junit.jupiter.api.io.TempDir;
 class LabTest {
 
     @Test
-    void aLessonIsAnAliasWhoseDescriptionStartsWithItsSection() {
+    void aScriptAtTheTopOfScriptsIsALesson() {
         assertThat(new Lab.Alias("db-sqlite", "scripts/db-sqlite.java", "1. Database drivers: SQLite").isLesson()).isTrue();
-        assertThat(new Lab.Alias("scrape-html", "scripts/scrape-html.java", "Bonus: HTML scraping").isLesson()).isTrue();
-        assertThat(new Lab.Alias("bench-load", "scripts/bench-load.java", "Batch operations benchmark: 1. rows").isLesson()).isFalse();
-        assertThat(new Lab.Alias("sandbox", "scripts/sandbox.java", "Start a lesson's local server").isLesson()).isFalse();
+    }
+
+    @Test
+    void aLessonStaysOneWhateverItsDescriptionSays() {
+        assertThat(new Lab.Alias("scrape-html", "scripts/scrape-html.java", "HTML scraping, reworded").isLesson()).isTrue();
+        assertThat(new Lab.Alias("db-sqlite", "scripts/db-sqlite.java", "").isLesson()).isTrue();
+    }
+
+    @Test
+    void aBenchmarkIsNotALessonEvenWithASectionNumber() {
+        assertThat(new Lab.Alias("bench-load", "scripts/bench-load.java", "1. Database drivers: rows").isLesson()).isFalse();
+    }
+
+    @Test
+    void aToolInScriptsToolsIsNotALessonEvenWithASectionNumber() {
+        assertThat(new Lab.Alias("sandbox", "scripts/tools/sandbox.java", "1. Database drivers: a server").isLesson()).isFalse();
+    }
+
+    @Test
+    void aScriptOutsideScriptsIsNotALesson() {
+        assertThat(new Lab.Alias("ex01", "chapters/05-extract-load/exercises/ex01.java", "1. Database drivers").isLesson()).isFalse();
     }
 
     @Test

@@ -66,9 +66,6 @@ class DepsVersionsTest {
         try (Stream<Path> lib = Files.walk(Repo.path("lib/src/main/java"))) {
             lib.filter(p -> p.toString().endsWith(".java")).forEach(files::add);
         }
-        try (Stream<Path> tools = Files.list(Repo.path("notebooks"))) { // notebooks/to-jshell.java
-            tools.filter(p -> p.toString().endsWith(".java")).sorted().forEach(files::add);
-        }
         return files;
     }
 

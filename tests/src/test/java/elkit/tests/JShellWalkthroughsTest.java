@@ -20,13 +20,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The JShell walkthroughs, chapters/05-extract-load/jshell/NN-*.jsh: one per notebook, made from it by
- * {@code ./jbang notebooks/to-jshell.java}, committed up to date, and each run whole through the real
+ * {@code ./jbang to-jshell} (scripts/tools/to-jshell.java), committed up to date, and each run whole through the real
  * {@code ./jbang} and real JShell, showing what its notebook promises in {@code metadata.elkit.expect}.
  */
 class JShellWalkthroughsTest {
 
     static final String WALKTHROUGHS = "chapters/05-extract-load/jshell";
-    static final String GENERATOR = "notebooks/to-jshell.java";
+    /** The generator's alias: scripts/tools/to-jshell.java, compiled with the tests as class to_jshell. */
+    static final String GENERATOR = "to-jshell";
 
     /** What JShell prints when a snippet does not compile or throws (with or without its "|  " prefix). */
     static final Pattern JSHELL_ERROR = Pattern.compile("(?m)^(\\|  )?(Error:|Exception |Caused by: )");
@@ -39,10 +40,10 @@ class JShellWalkthroughsTest {
         return Repo.path(WALKTHROUGHS).resolve(notebook.getFileName().toString().replaceFirst("\\.ipynb$", ".jsh"));
     }
 
-    /** The generator in its own JVM, the JDK's source launcher, on the tests' classpath (Jackson). */
+    /** The generator in its own JVM, compiled with the tests (Jackson on their classpath), run in {@code root}. */
     static ScriptRun generator(Path root, Path work, String... args) {
         var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), root.resolve(GENERATOR).toString()));
+                "-cp", System.getProperty("java.class.path"), Repo.scriptClass(GENERATOR)));
         command.addAll(List.of(args));
         return ScriptRun.exec(command, root, Map.of("ELKIT_WORK", work.toString()));
     }

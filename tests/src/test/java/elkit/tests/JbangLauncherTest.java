@@ -35,6 +35,7 @@ class JbangLauncherTest {
     /** Arguments for an alias whose run with none would cost minutes: tour alone would run every lesson again. */
     static final Map<String, List<String>> ARGUMENTS = Map.of(
             "tour", List.of("db-sqlite"),
+            "to-jshell", List.of("--check"),   // checks the walkthroughs, writes nothing
             // the benchmarks' defaults take minutes on a loaded 2-core machine; a launch needs few rows
             "bench-kafka", List.of("2000"), "bench-startup", List.of("1"),
             "bench-load", List.of("1000"), "bench-files", List.of("1000"));

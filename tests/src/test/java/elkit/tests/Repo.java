@@ -32,9 +32,9 @@ final class Repo {
         }
     }
 
-    /** Every script: scripts/*.java, sorted. */
+    /** Every script: the lessons and benchmarks in scripts/*.java, then the tools in scripts/tools/*.java, sorted. */
     static List<Path> scripts() {
-        try (Stream<Path> files = Files.list(path("scripts"))) {
+        try (Stream<Path> files = Files.walk(path("scripts"), 2)) {
             return files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

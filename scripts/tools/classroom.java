@@ -2,8 +2,8 @@
 //JAVA 17+
 //DESCRIPTION Classroom: hand the exercises out without solutions (handout OUT_DIR), grade a class with the teacher's grader (grade SUBMISSIONS_DIR)
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
-//SOURCES ../lib/src/main/java/elkit/Cli.java
-//SOURCES ../lib/src/main/java/elkit/Lab.java
+//SOURCES ../../lib/src/main/java/elkit/Cli.java
+//SOURCES ../../lib/src/main/java/elkit/Lab.java
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -2,16 +2,16 @@
 //JAVA 17+
 //DESCRIPTION Starts a lesson's local server in the foreground, prints its export lines, stops on Ctrl-C: ./jbang sandbox <service>
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
-//SOURCES ../lib/src/main/java/elkit/Cli.java
-//SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
-//SOURCES ../lib/src/main/java/elkit/local/LocalShop.java
-//SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
-//SOURCES ../lib/src/main/java/elkit/local/LocalMariaDb.java
-//SOURCES ../lib/src/main/java/elkit/local/LocalAzurite.java
-//SOURCES ../lib/src/main/java/elkit/local/LocalKafka.java
-//SOURCES ../lib/src/main/java/elkit/local/LocalSftp.java
-//SOURCES ../lib/src/main/java/elkit/local/LocalFtp.java
-//SOURCES ../lib/src/main/java/elkit/local/LocalS3.java
+//SOURCES ../../lib/src/main/java/elkit/Cli.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalApi.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalShop.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalPostgres.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalMariaDb.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalAzurite.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalKafka.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalSftp.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalFtp.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalS3.java
 
 import elkit.Cli;
 import elkit.local.LocalApi;

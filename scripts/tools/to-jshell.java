@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DESCRIPTION Makes the JShell walkthroughs chapters/05-extract-load/jshell/NN-*.jsh from the notebooks: ./jbang notebooks/to-jshell.java [--check]
+//DESCRIPTION Makes the JShell walkthroughs chapters/05-extract-load/jshell/NN-*.jsh from the notebooks: ./jbang to-jshell [--check]
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * One JShell walkthrough per notebook: notebooks/NN-x.ipynb becomes chapters/05-extract-load/jshell/NN-x.jsh,
  * its code cells in order and its markdown as // comments. The notebook stays the one source of truth.
  *
- *   ./jbang notebooks/to-jshell.java           writes every walkthrough (and removes those whose notebook is gone)
- *   ./jbang notebooks/to-jshell.java --check   writes nothing; exits 1 naming each walkthrough that is stale
+ *   ./jbang to-jshell           writes every walkthrough (and removes those whose notebook is gone)
+ *   ./jbang to-jshell --check   writes nothing; exits 1 naming each walkthrough that is stale
  *
  * Kernel magics become what JShell needs instead:
  *   %jar / %classpath under target/  the folder notebooks/pom.xml fills with elkit and the lessons' libraries;
@@ -43,7 +43,7 @@ class to_jshell {
 
     static final String NOTEBOOKS = "notebooks";
     static final String WALKTHROUGHS = "chapters/05-extract-load/jshell";
-    static final String COMMAND = "./jbang notebooks/to-jshell.java";
+    static final String COMMAND = "./jbang to-jshell";
     static final Pattern MAGIC = Pattern.compile("^\\s*(%%?)(\\w+)\\s*(.*?)\\s*$");
 
     public static void main(String[] args) throws IOException {
@@ -157,7 +157,7 @@ class to_jshell {
                     case "%jar", "%classpath" -> {
                         if (!Path.of(argument).normalize().startsWith("target")) {
                             throw new IllegalArgumentException(where + ": " + line.strip() + " names a path outside"
-                                    + " notebooks/target, which has no JShell translation here: add one to notebooks/to-jshell.java");
+                                    + " notebooks/target, which has no JShell translation here: add one to scripts/tools/to-jshell.java");
                         }
                         usesBuiltClasspath = true;
                         code.append("// ").append(line.strip()).append("   <- a kernel magic: in JShell the //DEPS lines at the top of this file load the same classes\n");
@@ -169,7 +169,7 @@ class to_jshell {
                         } else if (argument.equals("/resolve")) {
                             code.append("// ").append(line.strip()).append("   <- a kernel magic: JBang resolved the //DEPS before JShell started\n");
                         } else {
-                            throw new IllegalArgumentException(where + ": " + line.strip() + " has no JShell translation: add one to notebooks/to-jshell.java");
+                            throw new IllegalArgumentException(where + ": " + line.strip() + " has no JShell translation: add one to scripts/tools/to-jshell.java");
                         }
                     }
                     case "%load" -> {
@@ -177,7 +177,7 @@ class to_jshell {
                         code.append("/open ").append(file).append("   // the notebook's ").append(line.strip()).append('\n');
                     }
                     default -> throw new IllegalArgumentException(where + ": the kernel magic " + line.strip()
-                            + " has no JShell translation: add one to notebooks/to-jshell.java");
+                            + " has no JShell translation: add one to scripts/tools/to-jshell.java");
                 }
             }
             if (!text.strip().startsWith("// notebook:") && !normalize(code.toString()).isEmpty()) {

@@ -2,8 +2,8 @@
 //JAVA 17+
 //DESCRIPTION Is this lab machine ready? Runs every lesson against its local default: lesson, target, seconds, ok (./jbang tour [lesson ...])
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
-//SOURCES ../lib/src/main/java/elkit/Cli.java
-//SOURCES ../lib/src/main/java/elkit/Lab.java
+//SOURCES ../../lib/src/main/java/elkit/Cli.java
+//SOURCES ../../lib/src/main/java/elkit/Lab.java
 
 import elkit.Cli;
 import elkit.Lab;

@@ -2,8 +2,8 @@
 //JAVA 17+
 //DESCRIPTION Lab check: JDK, Maven or JBang, Node for Azurite, Jupyter and the Java kernel, one line each with its fix; --prefetch fetches everything the lessons need, for offline use
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
-//SOURCES ../lib/src/main/java/elkit/Cli.java
-//SOURCES ../lib/src/main/java/elkit/Lab.java
+//SOURCES ../../lib/src/main/java/elkit/Cli.java
+//SOURCES ../../lib/src/main/java/elkit/Lab.java
 
 import elkit.Cli;
 import elkit.Lab;
@@ -253,7 +253,7 @@ class doctor {
 
     /** The services ./jbang sandbox offers, read from its usage line: "(services: api, shop, ...)". */
     static List<String> sandboxServices(Path root) throws Exception {
-        if (!Files.isRegularFile(root.resolve("scripts/sandbox.java"))) return List.of();
+        if (!Files.isRegularFile(root.resolve("scripts/tools/sandbox.java"))) return List.of();
         var usage = run(root, List.of(root.resolve("jbang").toString(), "sandbox"), Duration.ofMinutes(10));
         Matcher m = Pattern.compile("\\(services: ([^)]*)\\)").matcher(usage.output());
         if (!m.find()) throw Cli.fail("could not read the services of ./jbang sandbox: %s", usage.lastLine());
