@@ -7,6 +7,7 @@
 //SOURCES ../../../lib/src/main/java/elkit/Http.java
 //SOURCES ../../../lib/src/main/java/elkit/Retries.java
 //SOURCES ../../../lib/src/main/java/elkit/local/LocalApi.java
+//SOURCES ../../../lib/src/main/java/elkit/Grading.java
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,8 @@ import java.util.Set;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+
+import static elkit.Grading.check;
 
 /**
  * Exercise 2: the chapter's get_customers, made safe for a pipeline.
@@ -83,21 +86,8 @@ class ex02_api_pages {
         System.exit(passed == report.size() ? 0 : 1);
     }
 
-    interface Check { void run() throws Exception; }
-
     /** Answers a status for a request: 200 with the page asked for, 0 with the first page, else that error. */
     interface Behaviour { int status(String url, int offset); }
-
-    static int check(List<String> report, String title, Check check) {
-        try {
-            check.run();
-            report.add("PASS  " + title);
-            return 1;
-        } catch (Throwable e) {
-            report.add("FAIL  " + title + ": " + (e.getMessage() != null ? e.getMessage() : e));
-            return 0;
-        }
-    }
 
     /** Runs the learner's code against a misbehaving server: it must raise, within 10 seconds. */
     static void expectFailure(OkHttpClient client, Behaviour behaviour) throws Exception {

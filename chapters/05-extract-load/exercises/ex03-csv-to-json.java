@@ -3,6 +3,7 @@
 //DESCRIPTION Exercise 3 (file formats): turn a real-world CSV into JSON records, all or nothing. Run it to grade yourself.
 //DEPS org.apache.commons:commons-csv:1.14.1
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
+//SOURCES ../../../lib/src/main/java/elkit/Grading.java
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -14,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
+
+import elkit.Grading.Check;
+import static elkit.Grading.check;
 
 /**
  * Exercise 3: CSV in, JSON out, the way a pipeline needs it.
@@ -72,19 +76,6 @@ class ex03_csv_to_json {
         report.forEach(System.out::println);
         System.out.printf("Score: %d/%d%n", passed, report.size());
         System.exit(passed == report.size() ? 0 : 1);
-    }
-
-    interface Check { void run() throws Exception; }
-
-    static int check(List<String> report, String title, Check check) {
-        try {
-            check.run();
-            report.add("PASS  " + title);
-            return 1;
-        } catch (Throwable e) {
-            report.add("FAIL  " + title + ": " + (e.getMessage() != null ? e.getMessage() : e));
-            return 0;
-        }
     }
 
     static final List<Path> FOLDERS = new ArrayList<>();

@@ -5,6 +5,7 @@
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../../../lib/src/main/java/elkit/local/LocalS3.java
+//SOURCES ../../../lib/src/main/java/elkit/Grading.java
 //JAVA_OPTIONS -Dslf4j.provider=org.slf4j.nop.NOPServiceProvider -Dslf4j.internal.verbosity=WARN
 
 import java.io.IOException;
@@ -32,6 +33,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
+
+import static elkit.Grading.check;
 
 /**
  * Exercise 4: the nightly upload of an export folder, without sending what is already there.
@@ -149,19 +152,6 @@ class ex04_s3_sync {
         report.forEach(System.out::println);
         System.out.printf("Score: %d/%d%n", passed, report.size());
         System.exit(passed == report.size() ? 0 : 1);
-    }
-
-    interface Check { void run() throws Exception; }
-
-    static int check(List<String> report, String title, Check check) {
-        try {
-            check.run();
-            report.add("PASS  " + title);
-            return 1;
-        } catch (Throwable e) {
-            report.add("FAIL  " + title + ": " + e.getMessage());
-            return 0;
-        }
     }
 
     /** Three files, one in a subfolder. */

@@ -10,6 +10,7 @@
 // The local broker starts about twice as fast on 2 cores with only the C1 compiler and the serial GC
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES ../../../lib/src/main/java/elkit/local/LocalKafka.java
+//SOURCES ../../../lib/src/main/java/elkit/Grading.java
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import elkit.local.LocalKafka;
@@ -38,6 +39,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+
+import static elkit.Grading.check;
+import static elkit.Grading.expect;
 
 /**
  * Exercise 6: a Kafka consumer that loads orders into SQLite, where a message delivered twice, a
@@ -143,23 +147,6 @@ class ex06_kafka_orders {
 
     static final class SimulatedCrash extends Error {
         SimulatedCrash() { super("simulated crash between the database commit and the offset commit"); }
-    }
-
-    interface Check { void run() throws Exception; }
-
-    static int check(List<String> report, String title, Check check) {
-        try {
-            check.run();
-            report.add("PASS  " + title);
-            return 1;
-        } catch (Throwable e) {
-            report.add("FAIL  " + title + ": " + e.getMessage());
-            return 0;
-        }
-    }
-
-    static void expect(Object actual, Object expected, String what) {
-        if (!java.util.Objects.equals(expected, actual)) throw new AssertionError(what + ": expected " + expected + ", got " + actual);
     }
 
     static String describe(Throwable e) {

@@ -2,6 +2,7 @@
 //JAVA 17+
 //DESCRIPTION Exercise 1, reference solution.
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
+//SOURCES ../../../../lib/src/main/java/elkit/Grading.java
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 
 import java.sql.Connection;
@@ -9,6 +10,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+
+import static elkit.Grading.check;
+import static elkit.Grading.expect;
 
 /**
  * Exercise 1: a load that loses nothing and duplicates nothing.
@@ -89,23 +93,6 @@ class ex01_sqlite_load {
 
     static final List<Customer> SAMPLE = List.of(new Customer(1, "Alice", 5420.50),
             new Customer(2, "Bob", 3210.00), new Customer(3, "O'Brien'); DROP TABLE customers;--", 8750.25));
-
-    interface Check { void run() throws Exception; }
-
-    static int check(List<String> report, String title, Check check) {
-        try {
-            check.run();
-            report.add("PASS  " + title);
-            return 1;
-        } catch (Throwable e) {
-            report.add("FAIL  " + title + ": " + (e.getMessage() != null ? e.getMessage() : e));
-            return 0;
-        }
-    }
-
-    static void expect(Object actual, Object expected, String what) {
-        if (!expected.equals(actual)) throw new AssertionError(what + ": expected " + expected + ", got " + actual);
-    }
 
     static Connection freshDatabase() throws SQLException {
         var conn = DriverManager.getConnection("jdbc:sqlite::memory:");

@@ -3,6 +3,7 @@
 //DESCRIPTION Exercise 5, reference solution.
 //DEPS com.github.mwiede:jsch:2.28.8
 //SOURCES ../../../../lib/src/main/java/elkit/local/LocalSftp.java
+//SOURCES ../../../../lib/src/main/java/elkit/Grading.java
 
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.SftpException;
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
+import static elkit.Grading.check;
 
 /**
  * Exercise 5: a partner drops files into an SFTP inbox; your nightly job picks them up.
@@ -136,20 +139,7 @@ class ex05_sftp_inbox {
         System.exit(passed == report.size() ? 0 : 1);
     }
 
-    interface Check { void run() throws Exception; }
-
     interface WithSftp<T> { T run(ChannelSftp sftp) throws Exception; }
-
-    static int check(List<String> report, String title, Check check) {
-        try {
-            check.run();
-            report.add("PASS  " + title);
-            return 1;
-        } catch (Throwable e) {
-            report.add("FAIL  " + title + ": " + e.getMessage());
-            return 0;
-        }
-    }
 
     /** The partner uploads files into {@code inbox} (here: written straight into the server's folder). */
     static java.util.Map<String, byte[]> partnerDrops(elkit.local.LocalSftp server, String inbox, String... names) throws Exception {
