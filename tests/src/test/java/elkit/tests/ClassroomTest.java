@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ClassroomTest {
 
     static final Path EXERCISES = Repo.path("chapters/05-extract-load/exercises");
+    static final String USAGE = "usage: classroom handout OUT_DIR | classroom grade SUBMISSIONS_DIR [--timeout SECONDS] [--jobs N]";
 
     @TempDir
     static Path temp;
@@ -49,11 +50,13 @@ class ClassroomTest {
         return exercise.getFileName().toString().replaceFirst("\\.java$", "");
     }
 
-    /** The number of checks of an exercise's grader: what the untouched starter scores out of. */
+    /** The number of checks of an exercise's grader, as classroom learns it: from its code (the tests' classpath has its libraries). */
     static int checks(Path exercise) throws IOException {
-        String grading = Files.readString(exercise);
-        grading = grading.substring(grading.indexOf(StudentMethods.GRADING));
-        return (int) java.util.regex.Pattern.compile("\\bcheck\\(\\s*\\w+\\s*,\\s*\"").matcher(grading).results().count();
+        var helpers = new ArrayList<Path>();
+        for (String line : Files.readAllLines(exercise)) {
+            if (line.startsWith("//SOURCES ")) helpers.add(exercise.getParent().resolve(line.substring(10).strip()).normalize());
+        }
+        return elkit.classroom.Checks.count(exercise, helpers, System.getProperty("java.class.path"));
     }
 
     @BeforeAll
@@ -169,10 +172,55 @@ class ClassroomTest {
     }
 
     @Test
+    void thePackFolderHasTheUsualPermissionsNotATempFoldersPrivateOnes() throws IOException {
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(pack))).isEqualTo("rwxr-xr-x");
+    }
+
+    @Test
+    void thePackShipsThePlainLauncherAloneWithoutTheRepositorysLauncherParts() throws IOException {
+        assertThat(pack.resolve("jbang")).hasSameTextualContentAs(Repo.path("jbang"));
+        assertThat(pack.resolve("scripts")).doesNotExist();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exercises")
+    void theChapterPageAnExerciseCitesIsInThePackWhereItsTextPointsTo(Path exercise) throws IOException {
+        var cited = java.util.regex.Pattern.compile("\\bpage (\\d\\d-[a-z0-9-]+\\.md)").matcher(Files.readString(exercise)).results()
+                .map(m -> m.group(1)).distinct().toList();
+        assertThat(cited).as("the pages " + exercise.getFileName() + " cites").isNotEmpty();
+        String inPack = Files.readString(pack.resolve(exercise.getFileName()));
+        for (String page : cited) {
+            assertThat(inPack).contains("page chapter/" + page).doesNotContain("page " + page);
+            assertThat(pack.resolve("chapter").resolve(page)).hasSameTextualContentAs(Repo.path("chapters/05-extract-load").resolve(page));
+        }
+    }
+
+    @Test
+    void helpPrintsTheUsageTheArgumentsAndTheEnvironmentAndExitsZero() {
+        for (String option : List.of("--help", "-h")) {
+            var run = ScriptRun.run("classroom", temp, env, option);
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.out()).contains("classroom handout OUT_DIR", "classroom grade SUBMISSIONS_DIR", "--timeout", "ELKIT_REPO");
+        }
+    }
+
+    @Test
+    void anUnknownOptionIsOneLineAndExitTwo() {
+        var run = ScriptRun.run("classroom", temp, env, "grade", temp.toString(), "--fast");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("classroom: unknown option --fast; " + USAGE + "\n");
+    }
+
+    @Test
     void noLineUniqueToASolutionAppearsInTheHandout() throws IOException {
         // lines that are not the solutions' own: the starters', and the helper library's the pack ships
         var starterLines = new HashSet<String>();
         for (Path exercise : exercises()) Files.readAllLines(exercise).forEach(l -> starterLines.add(l.strip()));
+        try (Stream<Path> pages = Files.list(Repo.path("chapters/05-extract-load"))) { // the chapter pages the pack ships
+            for (Path page : pages.filter(f -> f.toString().endsWith(".md")).toList()) {
+                Files.readAllLines(page).forEach(l -> starterLines.add(l.strip()));
+            }
+        }
         try (Stream<Path> lib = Files.walk(Repo.path("lib/src/main/java"))) {
             for (Path file : lib.filter(f -> f.toString().endsWith(".java")).toList()) {
                 Files.readAllLines(file).forEach(l -> starterLines.add(l.strip()));
@@ -206,7 +254,7 @@ class ClassroomTest {
         assertThat(Files.readAllLines(submissions.resolve("gradebook.csv")).get(0)).isEqualTo("student,exercise,score,max,status");
         assertThat(Files.readAllLines(troubled.resolve("gradebook.csv")).get(0)).isEqualTo("student,exercise,score,max,status");
         assertThat(gradebook).hasSize(10 * exercises().size());
-        assertThat(gradeRun.out()).containsPattern("(?m)^student\\s+ex01-sqlite-lo.*total$")
+        assertThat(gradeRun.out()).containsPattern("(?m)^student\\s+ex01-sqlite-load\\s+ex02-api-pages\\s+.*\\s+ex05-sftp-inbox\\s+.*total$")
                 .containsPattern("(?m)^solutions\\s+3/3\\s+5/5\\s");
     }
 

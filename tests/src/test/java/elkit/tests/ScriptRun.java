@@ -40,6 +40,7 @@ record ScriptRun(int exitCode, String out, String err) {
     /** The options JBang passes to java for {@code script}: its //RUNTIME_OPTIONS (or //JAVA_OPTIONS) lines. */
     static List<String> runtimeOptions(String script) {
         Path file = Repo.path("scripts/" + script + ".java");
+        if (!Files.exists(file)) file = Repo.path("scripts/tools/" + script + ".java");
         if (!Files.exists(file)) return List.of();
         try {
             return Files.readAllLines(file).stream()
