@@ -45,7 +45,24 @@ class doctor {
         Cli.run(args, doctor::doctor);
     }
 
+    static final String HELP = """
+            Usage: doctor [--strict] [--prefetch [--only NAME,...]]
+            Checks what a lab machine needs (JDK, Maven or JBang, Node for Azurite, Jupyter and the Java kernel),
+            one line per item with its fix. Exit 1 when the lessons cannot run at all.
+            Arguments:
+              --strict           exit 1 when anything at all is missing
+              --prefetch         then fetch what the lessons, exercises and notebooks need, for offline use
+              --only NAME,...    prefetch only these steps (an alias, an exercise, sandbox:SERVICE, azurite, notebooks)
+            Environment:
+              ELKIT_REPO         the ELKit checkout to check (default: the one above the current folder)
+              ELKIT_JBANG_CACHE, XDG_CACHE_HOME   where ./jbang keeps the JBang it fetched
+            """;
+
     static void doctor(List<String> args) throws Exception {
+        if (args.contains("--help") || args.contains("-h")) {
+            System.out.print(HELP);
+            return;
+        }
         var rest = new ArrayList<>(args);
         boolean strict = rest.remove("--strict");
         boolean prefetch = rest.remove("--prefetch");

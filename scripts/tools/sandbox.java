@@ -59,8 +59,22 @@ class sandbox {
         Cli.run(args, sandbox::serve);
     }
 
+    static final String HELP = """
+            Usage: sandbox <service>
+            Starts the local server a lesson starts when its env vars are unset, in the foreground, and prints
+            the export lines that point a lesson, a notebook or any other client at it. Ctrl-C stops it.
+            Arguments:
+              <service>   one of: %s
+            Environment: none read; the export lines name the variables of the env-var contract (README.md).
+            """;
+
     static void serve(List<String> args) throws Exception {
         String names = String.join(", ", SERVICES.keySet());
+        if (args.contains("--help") || args.contains("-h")) {
+            System.out.print(HELP.formatted(names));
+            return;
+        }
+        if (args.size() == 1 && args.get(0).startsWith("-")) throw Cli.fail(2, "unknown option %s; usage: sandbox <service>", args.get(0));
         if (args.size() != 1) throw Cli.fail(2, "usage: sandbox <service>   (services: %s)", names);
         String service = args.get(0);
         if (!SERVICES.containsKey(service)) throw Cli.fail(2, "unknown service '%s' (services: %s)", service, names);

@@ -46,7 +46,26 @@ class to_jshell {
     static final String COMMAND = "./jbang to-jshell";
     static final Pattern MAGIC = Pattern.compile("^\\s*(%%?)(\\w+)\\s*(.*?)\\s*$");
 
+    static final String HELP = """
+            Usage: to-jshell [--check]
+            Makes the JShell walkthroughs chapters/05-extract-load/jshell/NN-*.jsh from the notebooks/*.ipynb
+            (and removes those whose notebook is gone). Run it inside the repository.
+            Arguments:
+              --check   writes nothing; exits 1 naming each walkthrough that is stale, missing or orphaned
+            Environment: none read.
+            """;
+
     public static void main(String[] args) throws IOException {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.print(HELP);
+            return;
+        }
+        for (String arg : args) {
+            if (!arg.equals("--check")) {
+                System.err.println("to-jshell: unknown option " + arg + "; usage: to-jshell [--check]");
+                System.exit(2);
+            }
+        }
         boolean check = List.of(args).contains("--check");
         Path root = repositoryRoot();
         try {

@@ -46,7 +46,23 @@ class tour {
         Cli.run(args, tour::tour);
     }
 
+    static final String HELP = """
+            Usage: tour [--timeout SECONDS] [lesson ...]
+            Runs each lesson (or the ones named) through ./jbang against its local default, the env-var contract
+            unset, and prints one row per lesson: lesson, target, seconds, ok. Exit 1 if any lesson failed.
+            Arguments:
+              --timeout SECONDS   the time limit of each lesson (default 300)
+              lesson ...          aliases of lessons (scripts at the top of scripts/, not bench-*)
+            Environment:
+              ELKIT_REPO          the ELKit checkout (default: the one above the current folder)
+              the env-var contract of README.md (PG_URL, AWS_*, SFTP_* ...) is unset for each lesson
+            """;
+
     static void tour(List<String> args) throws Exception {
+        if (args.contains("--help") || args.contains("-h")) {
+            System.out.print(HELP);
+            return;
+        }
         var rest = new ArrayList<>(args);
         int timeout = 300;
         int at = rest.indexOf("--timeout");
@@ -54,6 +70,9 @@ class tour {
             if (at + 1 >= rest.size() || !rest.get(at + 1).matches("[1-9]\\d*")) throw Cli.fail(2, "--timeout needs a whole number of seconds");
             timeout = Integer.parseInt(rest.remove(at + 1));
             rest.remove(at);
+        }
+        for (String arg : rest) {
+            if (arg.startsWith("-")) throw Cli.fail(2, "unknown option %s; usage: tour [--timeout SECONDS] [lesson ...]", arg);
         }
         Path root = Lab.root();
         var aliases = Lab.aliases(root);

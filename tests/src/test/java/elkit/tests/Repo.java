@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Paths in the repository, wherever Maven runs the tests from. */
-final class Repo {
+public final class Repo {
     private Repo() {}
 
-    static Path root() {
+    public static Path root() {
         String configured = System.getProperty("elkit.repo");
         Path start = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath();
         for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
@@ -20,11 +20,11 @@ final class Repo {
         throw new IllegalStateException("no jbang-catalog.json above " + start);
     }
 
-    static Path path(String relative) {
+    public static Path path(String relative) {
         return root().resolve(relative);
     }
 
-    static String read(String relative) {
+    public static String read(String relative) {
         try {
             return Files.readString(path(relative));
         } catch (IOException e) {
@@ -33,7 +33,7 @@ final class Repo {
     }
 
     /** Every script: the lessons and benchmarks in scripts/*.java, then the tools in scripts/tools/*.java, sorted. */
-    static List<Path> scripts() {
+    public static List<Path> scripts() {
         try (Stream<Path> files = Files.walk(path("scripts"), 2)) {
             return files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
         } catch (IOException e) {
@@ -42,12 +42,12 @@ final class Repo {
     }
 
     /** The script's name without .java: {@code db-sqlite}. */
-    static String scriptName(Path script) {
+    public static String scriptName(Path script) {
         return script.getFileName().toString().replaceFirst("\\.java$", "");
     }
 
     /** The class a script declares: {@code db-sqlite.java} declares {@code db_sqlite}. */
-    static String scriptClass(String scriptName) {
+    public static String scriptClass(String scriptName) {
         return scriptName.replace('-', '_');
     }
 }

@@ -17,16 +17,16 @@ import java.util.concurrent.TimeUnit;
  * real exit code and the two output streams apart. The classpath is the one Maven built for the
  * tests, where the scripts were compiled alongside.
  */
-record ScriptRun(int exitCode, String out, String err) {
+public record ScriptRun(int exitCode, String out, String err) {
 
     static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    static ScriptRun run(String script, Path workDir, Map<String, String> env, String... args) {
+    public static ScriptRun run(String script, Path workDir, Map<String, String> env, String... args) {
         return runOn(Path.of(System.getProperty("java.home")), script, workDir, env, args);
     }
 
     /** {@link #run} on the JDK in {@code javaHome}, with the script's //RUNTIME_OPTIONS, as JBang runs it. */
-    static ScriptRun runOn(Path javaHome, String script, Path workDir, Map<String, String> env, String... args) {
+    public static ScriptRun runOn(Path javaHome, String script, Path workDir, Map<String, String> env, String... args) {
         var command = new ArrayList<String>();
         command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(runtimeOptions(script));
@@ -38,7 +38,7 @@ record ScriptRun(int exitCode, String out, String err) {
     }
 
     /** The options JBang passes to java for {@code script}: its //RUNTIME_OPTIONS (or //JAVA_OPTIONS) lines. */
-    static List<String> runtimeOptions(String script) {
+    public static List<String> runtimeOptions(String script) {
         Path file = Repo.path("scripts/" + script + ".java");
         if (!Files.exists(file)) file = Repo.path("scripts/tools/" + script + ".java");
         if (!Files.exists(file)) return List.of();
@@ -52,7 +52,7 @@ record ScriptRun(int exitCode, String out, String err) {
         }
     }
 
-    static ScriptRun exec(List<String> command, Path workDir, Map<String, String> env) {
+    public static ScriptRun exec(List<String> command, Path workDir, Map<String, String> env) {
         try {
             Files.createDirectories(workDir);
             File out = Files.createTempFile("elkit-out", ".txt").toFile();
