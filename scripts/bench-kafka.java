@@ -8,15 +8,20 @@
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalKafka.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import elkit.Cli;
+import elkit.Options;
 import elkit.Db;
 import elkit.Env;
 import elkit.Table;
@@ -66,8 +71,12 @@ class bench_kafka {
 
     static final String NOTE = "gift wrap, leave at the door, call before delivery, back door if nobody answers";
 
+    static final Options OPTIONS = Options.usage("bench-kafka [N]")
+            .argument("N", "messages to send and read (default: 1,000,000)")
+            .env("Kafka", "ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, bench_kafka::lesson);
+        Cli.run(args, OPTIONS.around(bench_kafka::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

@@ -3,10 +3,13 @@
 //DESCRIPTION Benchmark: how fast a warm lesson starts, ./jbang <lesson> timed N times (default 5), min/median/max next to a bare java -version.
 //SOURCES ../lib/src/main/java/elkit/Bench.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 
 import elkit.Bench;
 import elkit.Cli;
+import elkit.Options;
 import elkit.Table;
 
 import java.io.File;
@@ -37,8 +40,12 @@ class bench_startup {
     /** A timed command: what it is called in the table, what runs, the environment it adds. */
     record Case(String name, List<String> command, Map<String, String> env) {}
 
+    static final Options OPTIONS = Options.usage("bench-startup [runs]")
+            .argument("runs", "warm runs to time (default: 5)")
+            .env("ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, bench_startup::bench);
+        Cli.run(args, OPTIONS.around(bench_startup::bench));
     }
 
     static void bench(List<String> args) throws Exception {

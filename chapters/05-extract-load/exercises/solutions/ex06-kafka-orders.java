@@ -10,6 +10,8 @@
 // The local broker starts about twice as fast on 2 cores with only the C1 compiler and the serial GC
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES ../../../../lib/src/main/java/elkit/local/LocalKafka.java
+//SOURCES ../../../../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../../../../lib/src/main/java/elkit/Scratch.java
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import elkit.local.LocalKafka;
