@@ -14,12 +14,13 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
+import elkit.Options;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.Timeout;
 import dev.failsafe.okhttp.FailsafeCall;
 import elkit.Cli;
-import elkit.Options;
 import elkit.Env;
 import elkit.Http;
 import elkit.Retries;

@@ -12,9 +12,10 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
+import elkit.Options;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import elkit.Cli;
-import elkit.Options;
 import elkit.Env;
 import elkit.Http;
 import elkit.local.LocalApi;

@@ -14,12 +14,13 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
+import elkit.Options;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.Timeout;
 import dev.failsafe.okhttp.FailsafeCall;
 import elkit.Cli;
-import elkit.Options;
 import elkit.Env;
 import elkit.Http;
 import elkit.Retries;
@@ -31,7 +32,6 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -60,7 +60,7 @@ class api_retries {
 
         // The target: the user's API from API_BASE_URL, else the local demo API (a real HTTP server on 127.0.0.1)
         try (var local = Env.optional("API_BASE_URL").isPresent() ? null : LocalApi.start()) {
-            Map<String, String> env = local != null ? local.env() : System.getenv();
+            var env = local != null ? local.env() : System.getenv();
             teach(env.get("API_BASE_URL"), Env.optional(env, "API_TOKEN").orElse(""));
         }
     }

@@ -16,9 +16,10 @@
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 //JAVA_OPTIONS -Dslf4j.provider=org.slf4j.nop.NOPServiceProvider -Dslf4j.internal.verbosity=WARN
 
+import elkit.Options;
+
 import elkit.BigFiles;
 import elkit.Cli;
-import elkit.Options;
 import elkit.Env;
 import elkit.Table;
 import elkit.local.LocalS3;

@@ -11,9 +11,10 @@
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
+import elkit.Options;
+
 import elkit.Bench;
 import elkit.Cli;
-import elkit.Options;
 import elkit.DataFiles;
 import elkit.Env;
 

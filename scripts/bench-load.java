@@ -18,9 +18,10 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
+import elkit.Options;
+
 import elkit.Bench;
 import elkit.Cli;
-import elkit.Options;
 import elkit.Db;
 import elkit.Env;
 import elkit.Table;

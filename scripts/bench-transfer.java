@@ -12,10 +12,11 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
+import elkit.Options;
+
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSch;
 import elkit.Cli;
-import elkit.Options;
 import elkit.Env;
 import elkit.local.LocalFtp;
 import elkit.local.LocalSftp;

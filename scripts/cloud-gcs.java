@@ -12,6 +12,8 @@
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
+import elkit.Options;
+
 import com.google.api.gax.paging.Page;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
@@ -26,7 +28,6 @@ import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import elkit.Cli;
-import elkit.Options;
 import elkit.DataFiles;
 import elkit.Env;
 

@@ -19,9 +19,10 @@
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 //JAVA_OPTIONS -Dslf4j.provider=org.slf4j.nop.NOPServiceProvider -Dslf4j.internal.verbosity=WARN
 
+import elkit.Options;
+
 import elkit.BigFiles;
 import elkit.Cli;
-import elkit.Options;
 import elkit.DataFiles;
 import elkit.Env;
 import elkit.S3Errors;

@@ -12,8 +12,9 @@
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
-import elkit.Cli;
 import elkit.Options;
+
+import elkit.Cli;
 import elkit.DataFiles;
 import elkit.Db;
 import elkit.Env;

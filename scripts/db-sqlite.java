@@ -10,8 +10,9 @@
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 
-import elkit.Cli;
 import elkit.Options;
+
+import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
 import elkit.Table;

@@ -16,10 +16,11 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
+import elkit.Options;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import elkit.Cli;
-import elkit.Options;
 import elkit.DataFiles;
 import elkit.Db;
 import elkit.Env;

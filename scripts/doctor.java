@@ -7,9 +7,10 @@
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Lab.java
 
+import elkit.Options;
+
 import elkit.Cli;
 import elkit.EnvContract;
-import elkit.Options;
 import elkit.Lab;
 
 import java.io.IOException;

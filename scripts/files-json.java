@@ -9,8 +9,9 @@
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
-import elkit.Cli;
 import elkit.Options;
+
+import elkit.Cli;
 import elkit.DataFiles;
 
 import java.nio.file.Files;

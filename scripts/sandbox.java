@@ -17,9 +17,10 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalFtp.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalS3.java
 
+import elkit.Options;
+
 import elkit.Cli;
 import elkit.EnvContract;
-import elkit.Options;
 import elkit.local.LocalServer;
 import elkit.local.LocalSftp;
 

@@ -9,15 +9,15 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalShop.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 
-import elkit.Cli;
 import elkit.Options;
+
+import elkit.Cli;
 import elkit.Env;
 import elkit.local.LocalShop;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.List;
-import java.util.Map;
 import org.jsoup.Connection;
 import org.jsoup.HttpStatusException;
 import org.jsoup.Jsoup;
@@ -47,7 +47,7 @@ class scrape_html {
 
         // The target: the page of SCRAPE_URL, else the local demo shop (a real HTTP server on 127.0.0.1)
         try (var local = Env.optional("SCRAPE_URL").isPresent() ? null : LocalShop.start()) {
-            Map<String, String> env = local != null ? local.env() : System.getenv();
+            var env = local != null ? local.env() : System.getenv();
             teach(env.get("SCRAPE_URL"));
         }
     }

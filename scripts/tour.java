@@ -8,9 +8,10 @@
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 //SOURCES ../lib/src/main/java/elkit/Lab.java
 
+import elkit.Options;
+
 import elkit.Cli;
 import elkit.EnvContract;
-import elkit.Options;
 import elkit.Lab;
 import elkit.Scratch;
 
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

@@ -11,8 +11,9 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
-import elkit.Cli;
 import elkit.Options;
+
+import elkit.Cli;
 import elkit.DataFiles;
 import elkit.Env;
 import elkit.local.LocalFtp;
