@@ -5,10 +5,16 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //DEPS dev.failsafe:failsafe-okhttp:3.3.2
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Http.java
 //SOURCES ../lib/src/main/java/elkit/Retries.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.failsafe.RetryPolicy;
@@ -41,8 +47,11 @@ import okhttp3.Response;
  */
 class api_client {
 
+    static final Options OPTIONS = Options.usage("api-client")
+            .env("HTTP API");
+
     public static void main(String[] args) {
-        Cli.run(args, api_client::lesson);
+        Cli.run(args, OPTIONS.around(api_client::lesson));
     }
 
     static class DataAPIClient {
@@ -142,12 +151,14 @@ class api_client {
     static void lesson(List<String> args) throws IOException {
         if (!args.isEmpty()) throw Cli.fail(2, "usage: api-client [--verbose]");
 
-        // Where the API is: API_BASE_URL when set, else the local demo API (a real HTTP server on 127.0.0.1)
-        LocalApi demo = Env.optional("API_BASE_URL").isEmpty() ? LocalApi.start() : null;
-        if (demo != null) System.out.println("Started the local demo API at " + demo.url() + " (API_BASE_URL is not set)");
-        String baseUrl = demo != null ? demo.env().get("API_BASE_URL") : Env.required("API_BASE_URL");
-        String apiKey = demo != null ? demo.env().get("API_TOKEN") : Env.get("API_TOKEN", "");
+        // The target: the user's API from API_BASE_URL, else the local demo API (a real HTTP server on 127.0.0.1)
+        try (var local = Env.optional("API_BASE_URL").isPresent() ? null : LocalApi.start()) {
+            Map<String, String> env = local != null ? local.env() : System.getenv();
+            teach(env.get("API_BASE_URL"), Env.optional(env, "API_TOKEN").orElse(""));
+        }
+    }
 
+    static void teach(String baseUrl, String apiKey) throws IOException {
         // Usage
         Cli.step("Usage: get_customers");
         DataAPIClient client = new DataAPIClient(baseUrl, apiKey);
@@ -164,7 +175,5 @@ class api_client {
         order.put("items", List.of("laptop", "mouse"));
         JsonNode created = client.createOrder(order);
         System.out.println("Order created: " + created.path("order_id"));
-
-        if (demo != null) demo.close();
     }
 }

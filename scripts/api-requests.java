@@ -4,9 +4,15 @@
 //DEPS com.squareup.okhttp3:okhttp-jvm:5.5.1
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Http.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import elkit.Cli;
@@ -33,26 +39,31 @@ class api_requests {
 
     static final String LIVE_POKEAPI = "https://pokeapi.co/api/v2";
 
+    static final Options OPTIONS = Options.usage("api-requests")
+            .option("--live", "the real PokeAPI on the internet instead of the local fixture")
+            .env("HTTP API");
+
     public static void main(String[] args) {
-        Cli.run(args, api_requests::lesson);
+        Cli.run(args, OPTIONS.around(api_requests::lesson));
     }
 
     static void lesson(List<String> args) throws IOException {
         if (!args.stream().allMatch("--live"::equals)) throw Cli.fail(2, "usage: api-requests [--live] [--verbose]");
         boolean live = args.contains("--live");
 
-        // Where the APIs are: the env vars when set, else the local demo API (a real HTTP server on 127.0.0.1)
+        // The target: the APIs of the env vars when set, else the local demo API (a real HTTP server on 127.0.0.1)
         boolean useDemoApi = Env.optional("API_BASE_URL").isEmpty();
         boolean useDemoPokeApi = !live && Env.optional("POKEAPI_BASE_URL").isEmpty();
-        LocalApi demo = useDemoApi || useDemoPokeApi ? LocalApi.start() : null;
-        if (demo != null) {
-            System.out.println("Started the local demo API at " + demo.url() + " ("
-                    + (useDemoApi ? "API_BASE_URL" : "POKEAPI_BASE_URL") + " is not set)");
+        try (var local = useDemoApi || useDemoPokeApi ? LocalApi.start(useDemoApi ? "API_BASE_URL" : "POKEAPI_BASE_URL") : null) {
+            String baseUrl = useDemoApi ? local.env().get("API_BASE_URL") : Env.required("API_BASE_URL");
+            String apiToken = useDemoApi ? local.env().get("API_TOKEN") : Env.get("API_TOKEN", "");
+            String pokeApiBase = live ? LIVE_POKEAPI
+                    : useDemoPokeApi ? local.env().get("POKEAPI_BASE_URL") : Env.required("POKEAPI_BASE_URL");
+            teach(baseUrl, apiToken, pokeApiBase);
         }
-        String baseUrl = useDemoApi ? demo.env().get("API_BASE_URL") : Env.required("API_BASE_URL");
-        String apiToken = useDemoApi ? demo.env().get("API_TOKEN") : Env.get("API_TOKEN", "");
-        String pokeApiBase = live ? LIVE_POKEAPI
-                : useDemoPokeApi ? demo.env().get("POKEAPI_BASE_URL") : Env.required("POKEAPI_BASE_URL");
+    }
+
+    static void teach(String baseUrl, String apiToken, String pokeApiBase) throws IOException {
         System.out.println("API_BASE_URL=" + baseUrl + "  API_TOKEN=" + Env.masked(apiToken)
                 + "  POKEAPI_BASE_URL=" + pokeApiBase);
 
@@ -137,7 +148,5 @@ class api_requests {
                         post.url(), response.code(), response.body().string().strip());
             }
         }
-
-        if (demo != null) demo.close();
     }
 }

@@ -5,10 +5,16 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //DEPS dev.failsafe:failsafe-okhttp:3.3.2
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Http.java
 //SOURCES ../lib/src/main/java/elkit/Retries.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.failsafe.RetryPolicy;
@@ -42,18 +48,24 @@ import okhttp3.Response;
  */
 class api_retries {
 
+    static final Options OPTIONS = Options.usage("api-retries")
+            .env("HTTP API");
+
     public static void main(String[] args) {
-        Cli.run(args, api_retries::lesson);
+        Cli.run(args, OPTIONS.around(api_retries::lesson));
     }
 
     static void lesson(List<String> args) throws IOException {
         if (!args.isEmpty()) throw Cli.fail(2, "usage: api-retries [--verbose]");
 
-        // Where the API is: API_BASE_URL when set, else the local demo API (a real HTTP server on 127.0.0.1)
-        LocalApi demo = Env.optional("API_BASE_URL").isEmpty() ? LocalApi.start() : null;
-        if (demo != null) System.out.println("Started the local demo API at " + demo.url() + " (API_BASE_URL is not set)");
-        String baseUrl = demo != null ? demo.env().get("API_BASE_URL") : Env.required("API_BASE_URL");
-        String apiToken = demo != null ? demo.env().get("API_TOKEN") : Env.get("API_TOKEN", "");
+        // The target: the user's API from API_BASE_URL, else the local demo API (a real HTTP server on 127.0.0.1)
+        try (var local = Env.optional("API_BASE_URL").isPresent() ? null : LocalApi.start()) {
+            var env = local != null ? local.env() : System.getenv();
+            teach(env.get("API_BASE_URL"), Env.optional(env, "API_TOKEN").orElse(""));
+        }
+    }
+
+    static void teach(String baseUrl, String apiToken) throws IOException {
         Headers headers = Headers.of("Authorization", "Bearer " + apiToken, "Accept", "application/json");
         String runId = UUID.randomUUID().toString().substring(0, 8); // the demo API counts injected faults per fault_id
 
@@ -154,8 +166,6 @@ class api_retries {
         List<JsonNode> again = Http.pagesByNumber(request -> session.compose(http.newCall(request)).execute(),
                 new Request.Builder().url(baseUrl + "/items").headers(headers).build(), "page", "results", Http.MAX_PAGES);
         System.out.println("Http.pagesByNumber fetched " + again.size() + " items, the same: " + again.equals(allData));
-
-        if (demo != null) demo.close();
     }
 
     // Pagination handling

@@ -7,10 +7,16 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/BigFiles.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalS3.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
 //JAVA_OPTIONS -Dslf4j.provider=org.slf4j.nop.NOPServiceProvider -Dslf4j.internal.verbosity=WARN
+
+import elkit.Options;
 
 import elkit.BigFiles;
 import elkit.Cli;
@@ -52,8 +58,12 @@ class bench_cloud {
     static final int DEFAULT_MB = 128;
     static final long PART = 8L * 1024 * 1024;
 
+    static final Options OPTIONS = Options.usage("bench-cloud [MB]")
+            .argument("MB", "size of the object to move (default: 64)")
+            .env("S3", "ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, bench_cloud::bench);
+        Cli.run(args, OPTIONS.around(bench_cloud::bench));
     }
 
     static void bench(List<String> args) throws Exception {

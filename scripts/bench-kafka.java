@@ -8,10 +8,16 @@
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalKafka.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,8 +72,12 @@ class bench_kafka {
 
     static final String NOTE = "gift wrap, leave at the door, call before delivery, back door if nobody answers";
 
+    static final Options OPTIONS = Options.usage("bench-kafka [N]")
+            .argument("N", "messages to send and read (default: 1,000,000)")
+            .env("Kafka", "ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, bench_kafka::lesson);
+        Cli.run(args, OPTIONS.around(bench_kafka::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

@@ -9,10 +9,16 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Bench.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import elkit.Bench;
 import elkit.Cli;
@@ -81,8 +87,12 @@ class bench_load {
             print(n, seconds, count, round(total * 100))
             """;
 
+    static final Options OPTIONS = Options.usage("bench-load [rows]")
+            .argument("rows", "rows to load per method (default: 1,000,000)")
+            .env("PostgreSQL", "ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, bench_load::lesson);
+        Cli.run(args, OPTIONS.around(bench_load::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

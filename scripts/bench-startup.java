@@ -3,18 +3,22 @@
 //DESCRIPTION Benchmark: how fast a warm lesson starts, ./jbang <lesson> timed N times (default 5), min/median/max next to a bare java -version.
 //SOURCES ../lib/src/main/java/elkit/Bench.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import elkit.Bench;
 import elkit.Cli;
+import elkit.Scratch;
 import elkit.Table;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,15 +41,19 @@ class bench_startup {
     /** A timed command: what it is called in the table, what runs, the environment it adds. */
     record Case(String name, List<String> command, Map<String, String> env) {}
 
+    static final Options OPTIONS = Options.usage("bench-startup [runs]")
+            .argument("runs", "warm runs to time (default: 5)")
+            .env("ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, bench_startup::bench);
+        Cli.run(args, OPTIONS.around(bench_startup::bench));
     }
 
     static void bench(List<String> args) throws Exception {
         int runs = Bench.count("bench-startup", "runs", args, 5);
         Path launcher = Stream.of(Path.of("jbang"), Path.of("..", "jbang")).filter(Files::isExecutable).map(Path::toAbsolutePath).findFirst()
                 .orElseThrow(() -> Cli.fail("no ./jbang launcher here: run it from the repository root (./jbang bench-startup)"));
-        Path temp = Files.createTempDirectory("elkit-bench-startup");
+        Path temp = Scratch.folder("bench-startup");
         try {
             System.out.println(Bench.machine());
             System.out.printf(Locale.US, "Each command runs once untimed, then %d times round-robin; wall-clock seconds from start to exit%n", runs);
@@ -82,9 +90,7 @@ class bench_startup {
             Table.print(results);
             System.out.println(Bench.machine().replaceFirst("\\. JVM:.*", "") + " (after the runs)");
         } finally {
-            try (Stream<Path> all = Files.walk(temp)) {
-                all.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+            Scratch.deleteQuietly(temp);
         }
     }
 

@@ -4,9 +4,15 @@
 //DEPS com.github.mwiede:jsch:2.28.8
 //DEPS commons-net:commons-net:3.12.0
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalSftp.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalFtp.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSch;
@@ -47,8 +53,12 @@ class bench_transfer {
         void run() throws Exception;
     }
 
+    static final Options OPTIONS = Options.usage("bench-transfer [megabytes]")
+            .argument("megabytes", "size of the file to upload and download (default: 100)")
+            .env("ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, bench_transfer::bench);
+        Cli.run(args, OPTIONS.around(bench_transfer::bench));
     }
 
     static void bench(List<String> args) throws Exception {

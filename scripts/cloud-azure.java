@@ -5,9 +5,15 @@
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalAzurite.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
@@ -48,8 +54,13 @@ class cloud_azure {
 
     static final String LESSON_CONTAINER = "elkit-lesson";
 
+    static final Options OPTIONS = Options.usage("cloud-azure [upload.csv] [blob-to-download]")
+            .argument("upload.csv", "the file to upload (default: the sample customers.csv)")
+            .argument("blob-to-download", "the blob to download (default: raw/data.csv)")
+            .env("Azure Blob", "ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, cloud_azure::lesson);
+        Cli.run(args, OPTIONS.around(cloud_azure::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

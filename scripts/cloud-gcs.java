@@ -6,8 +6,13 @@
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import com.google.api.gax.paging.Page;
 import com.google.api.gax.retrying.RetrySettings;
@@ -51,8 +56,13 @@ class cloud_gcs {
     /** Held here: java.util.logging keeps loggers only weakly, and a collected one forgets its level. */
     static final Logger QUIET = Logger.getLogger("com.google.api.client.googleapis.services.AbstractGoogleClient");
 
+    static final Options OPTIONS = Options.usage("cloud-gcs [upload.csv] [blob-to-download]")
+            .argument("upload.csv", "the file to upload (default: the sample customers.csv)")
+            .argument("blob-to-download", "the blob to download (default: raw/data.csv)")
+            .env("GCS", "ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, cloud_gcs::lesson);
+        Cli.run(args, OPTIONS.around(cloud_gcs::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

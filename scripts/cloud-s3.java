@@ -8,12 +8,18 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/BigFiles.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/S3Errors.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalS3.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
 //JAVA_OPTIONS -Dslf4j.provider=org.slf4j.nop.NOPServiceProvider -Dslf4j.internal.verbosity=WARN
+
+import elkit.Options;
 
 import elkit.BigFiles;
 import elkit.Cli;
@@ -77,8 +83,14 @@ class cloud_s3 {
     static final String KEY = "raw/2024/01/data.csv";
     static final int LARGE_MB = 64;
 
+    static final Options OPTIONS = Options.usage("cloud-s3 [file-to-upload] [key-to-download]")
+            .argument("file-to-upload", "the file to upload (default: the sample orders.csv)")
+            .argument("key-to-download", "the key to download (default: raw/2024/01/data.csv)")
+            .option("--skip-large", "skip the 64 MB multipart transfer")
+            .env("S3", "ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, cloud_s3::lesson);
+        Cli.run(args, OPTIONS.around(cloud_s3::lesson));
     }
 
     static void lesson(List<String> arguments) throws Exception {

@@ -4,10 +4,15 @@
 //DEPS org.duckdb:duckdb_jdbc:2.0.0.1
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import elkit.Cli;
 import elkit.DataFiles;
@@ -32,8 +37,13 @@ import java.util.regex.Pattern;
  */
 class db_duckdb {
 
+    static final Options OPTIONS = Options.usage("db-duckdb [orders.csv] [parquet-glob]")
+            .argument("orders.csv", "the CSV file to query (default: the sample orders.csv)")
+            .argument("parquet-glob", "the Parquet files to query (default: the samples)")
+            .env("ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, db_duckdb::lesson);
+        Cli.run(args, OPTIONS.around(db_duckdb::lesson));
     }
 
     static void lesson(List<String> args) throws SQLException {

@@ -6,11 +6,17 @@
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalMariaDb.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -61,8 +67,12 @@ class db_mysql {
             new Customer(108, "Grace Lee", "grace@example.com", new BigDecimal("1001.99")),
             new Customer(109, "Heidi Park", "heidi@example.com", new BigDecimal("1234567.89")));
 
+    static final Options OPTIONS = Options.usage("db-mysql [batch.csv]")
+            .argument("batch.csv", "id,name rows to batch-insert (default: three sample rows)")
+            .env("MySQL");
+
     public static void main(String[] args) {
-        Cli.run(args, db_mysql::lesson);
+        Cli.run(args, OPTIONS.around(db_mysql::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

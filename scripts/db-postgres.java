@@ -6,11 +6,17 @@
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -63,8 +69,12 @@ class db_postgres {
             new Customer(108, "Grace Lee", "grace@example.com", new BigDecimal("1001.99")),
             new Customer(109, "Heidi Park", "heidi@example.com", new BigDecimal("1234567.89")));
 
+    static final Options OPTIONS = Options.usage("db-postgres [batch.csv]")
+            .argument("batch.csv", "id,name rows to batch-insert (default: three sample rows)")
+            .env("PostgreSQL");
+
     public static void main(String[] args) {
-        Cli.run(args, db_postgres::lesson);
+        Cli.run(args, OPTIONS.around(db_postgres::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

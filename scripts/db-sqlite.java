@@ -4,9 +4,13 @@
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
+
+import elkit.Options;
 
 import elkit.Cli;
 import elkit.Db;
@@ -23,8 +27,12 @@ import java.util.List;
 /** Usage: db-sqlite [database-file] [--verbose]   (default: work/customers.db) */
 class db_sqlite {
 
+    static final Options OPTIONS = Options.usage("db-sqlite [database-file]")
+            .argument("database-file", "the SQLite file (default: work/customers.db)")
+            .env("ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, db_sqlite::lesson);
+        Cli.run(args, OPTIONS.around(db_sqlite::lesson));
     }
 
     static void lesson(List<String> args) throws SQLException {

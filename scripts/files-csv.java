@@ -3,8 +3,13 @@
 //DESCRIPTION Chapter 5, "CSV Files": commons-csv reads rows as lists and as header -> value maps (DictReader), then writes maps with a header (DictWriter).
 //DEPS org.apache.commons:commons-csv:1.14.1
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import elkit.Cli;
 import elkit.DataFiles;
@@ -24,8 +29,13 @@ import org.apache.commons.csv.CSVRecord;
 /** Usage: files-csv [input.csv] [output.csv] [--verbose]   (defaults: the sample customers.csv, work/output.csv) */
 class files_csv {
 
+    static final Options OPTIONS = Options.usage("files-csv [input.csv] [output.csv]")
+            .argument("input.csv", "the file to read (default: the sample customers.csv)")
+            .argument("output.csv", "the file to write (default: work/output.csv)")
+            .env("ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, files_csv::lesson);
+        Cli.run(args, OPTIONS.around(files_csv::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

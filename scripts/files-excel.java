@@ -4,9 +4,14 @@
 //DEPS org.dhatim:fastexcel:0.20.2
 //DEPS org.dhatim:fastexcel-reader:0.20.2
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import elkit.Cli;
 import elkit.DataFiles;
@@ -36,8 +41,13 @@ import org.dhatim.fastexcel.reader.Sheet;
  */
 class files_excel {
 
+    static final Options OPTIONS = Options.usage("files-excel [input.xlsx] [output.xlsx]")
+            .argument("input.xlsx", "the workbook to read (default: the sample customers.xlsx)")
+            .argument("output.xlsx", "the workbook to write (default: work/output.xlsx)")
+            .env("ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, files_excel::lesson);
+        Cli.run(args, OPTIONS.around(files_excel::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

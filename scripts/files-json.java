@@ -3,8 +3,13 @@
 //DESCRIPTION Chapter 5, "JSON Files": Jackson reads a file and writes it pretty-printed, parses a string, and handles nested JSON as a tree and as Java records.
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import elkit.Cli;
 import elkit.DataFiles;
@@ -33,8 +38,13 @@ class files_json {
     record Customer(int id, Profile profile, List<Order> orders) {}
     record NestedData(Customer customer) {}
 
+    static final Options OPTIONS = Options.usage("files-json [input.json] [output.json]")
+            .argument("input.json", "the file to read (default: the sample customers.json)")
+            .argument("output.json", "the file to write (default: work/output.json)")
+            .env("ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, files_json::lesson);
+        Cli.run(args, OPTIONS.around(files_json::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

@@ -4,10 +4,15 @@
 //DEPS org.duckdb:duckdb_jdbc:2.0.0.1
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import elkit.Cli;
 import elkit.DataFiles;
@@ -29,8 +34,13 @@ import java.util.stream.Stream;
  */
 class files_parquet {
 
+    static final Options OPTIONS = Options.usage("files-parquet [input.parquet] [output-folder]")
+            .argument("input.parquet", "the file to read (default: the sample)")
+            .argument("output-folder", "where to write (default: work/)")
+            .env("ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, files_parquet::lesson);
+        Cli.run(args, OPTIONS.around(files_parquet::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

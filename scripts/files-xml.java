@@ -2,8 +2,13 @@
 //JAVA 17+
 //DESCRIPTION Chapter 5, "XML Files": the JDK's DOM parser, safe by default (no DOCTYPE, no external entities): parse, iterate, then create and write a document.
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import elkit.Cli;
 import elkit.DataFiles;
@@ -33,8 +38,13 @@ import org.xml.sax.helpers.DefaultHandler;
 /** Usage: files-xml [input.xml] [output.xml] [--verbose]   (defaults: the sample customers.xml, work/output.xml) */
 class files_xml {
 
+    static final Options OPTIONS = Options.usage("files-xml [input.xml] [output.xml]")
+            .argument("input.xml", "the file to read (default: the sample customers.xml)")
+            .argument("output.xml", "the file to write (default: work/output.xml)")
+            .env("ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, files_xml::lesson);
+        Cli.run(args, OPTIONS.around(files_xml::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

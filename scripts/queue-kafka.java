@@ -10,10 +10,16 @@
 // The local broker starts about twice as fast on 2 cores with only the C1 compiler and the serial GC
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalKafka.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -87,15 +93,22 @@ class queue_kafka {
     static final Duration BROKER_WAIT = Duration.ofSeconds(10);
     static final int CRASH_EXIT_CODE = 3;
 
+    static final Options OPTIONS = Options.usage("queue-kafka [all|produce|consume]")
+            .argument("all|produce|consume", "which half of the pipeline to run (default: all)")
+            .option("--topic NAME", "the topic (default: orders; its dead-letter topic NAME.DLT)")
+            .option("--db FILE", "the SQLite sink (default: work/orders.db)")
+            .option("--crash-before-commit", "exit after storing the first batch, before committing its offsets (needs KAFKA_BOOTSTRAP_SERVERS)")
+            .env("Kafka", "ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, queue_kafka::lesson);
+        Cli.run(args, OPTIONS.around(queue_kafka::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {
         var rest = new ArrayList<>(args);
-        boolean crash = rest.remove("--crash-before-commit");
-        String topic = option(rest, "--topic", "orders");
-        Path dbFile = Path.of(option(rest, "--db", Env.workDir().resolve("orders.db").toString()));
+        boolean crash = Options.flag(rest, "--crash-before-commit");
+        String topic = Options.value(rest, "--topic", "orders");
+        Path dbFile = Path.of(Options.value(rest, "--db", Env.workDir().resolve("orders.db").toString()));
         String mode = rest.isEmpty() ? "all" : rest.remove(0);
         if (!List.of("all", "produce", "consume").contains(mode) || !rest.isEmpty()) {
             throw Cli.fail(2, "usage: queue-kafka [all|produce|consume] [--topic NAME] [--db FILE] [--crash-before-commit]");
@@ -366,15 +379,6 @@ class queue_kafka {
         if (amount != null) message.put("amount", new BigDecimal(amount));
         message.put("timestamp", timestamp);
         return message;
-    }
-
-    static String option(List<String> args, String name, String fallback) {
-        int at = args.indexOf(name);
-        if (at < 0) return fallback;
-        if (at + 1 >= args.size()) throw Cli.fail(2, "%s needs a value", name);
-        String value = args.get(at + 1);
-        args.subList(at, at + 2).clear();
-        return value;
     }
 
     static byte[] bytes(ByteBuffer buffer) {

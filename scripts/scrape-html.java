@@ -3,8 +3,13 @@
 //DESCRIPTION Chapter 5, "HTML Web Scraping - Bonus": jsoup fetches and parses a page, then finds the title, the links, the products and the prices by CSS selector.
 //DEPS org.jsoup:jsoup:1.24.1
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalShop.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+
+import elkit.Options;
 
 import elkit.Cli;
 import elkit.Env;
@@ -30,17 +35,24 @@ class scrape_html {
     static final String USER_AGENT = "ELKit-lesson-scraper/0.1 (teaching example; polite: one request, no crawling)";
     static final int TIMEOUT_MILLIS = 10_000;
 
+    static final Options OPTIONS = Options.usage("scrape-html")
+            .env("Scraping");
+
     public static void main(String[] args) {
-        Cli.run(args, scrape_html::lesson);
+        Cli.run(args, OPTIONS.around(scrape_html::lesson));
     }
 
     static void lesson(List<String> args) throws IOException {
         if (!args.isEmpty()) throw Cli.fail(2, "usage: scrape-html [--verbose]   (the page comes from SCRAPE_URL)");
 
-        // Which page: SCRAPE_URL when set, else the local demo shop (a real HTTP server on 127.0.0.1)
-        LocalShop shop = Env.optional("SCRAPE_URL").isEmpty() ? LocalShop.start() : null;
-        if (shop != null) System.out.println("Started the local demo shop at " + shop.url() + " (SCRAPE_URL is not set)");
-        String url = shop != null ? shop.env().get("SCRAPE_URL") : Env.required("SCRAPE_URL");
+        // The target: the page of SCRAPE_URL, else the local demo shop (a real HTTP server on 127.0.0.1)
+        try (var local = Env.optional("SCRAPE_URL").isPresent() ? null : LocalShop.start()) {
+            var env = local != null ? local.env() : System.getenv();
+            teach(env.get("SCRAPE_URL"));
+        }
+    }
+
+    static void teach(String url) throws IOException {
 
         // Fetch webpage
         Cli.step("Fetch webpage: " + url);
@@ -103,7 +115,5 @@ class scrape_html {
             System.out.println(item.text());
         }
         if (items.isEmpty()) System.out.println("(missing: nothing matches .product .price)");
-
-        if (shop != null) shop.close();
     }
 }

@@ -3,9 +3,15 @@
 //DESCRIPTION Chapter 5, "FTP with ftplib": Apache commons-net. Connect and log in, list, download in binary mode (temp file, then move), upload, quit; passive mode; FTPS with PROT P.
 //DEPS commons-net:commons-net:3.12.0
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalFtp.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import elkit.Cli;
 import elkit.DataFiles;
@@ -46,8 +52,12 @@ class transfer_ftp {
     static final int CONNECT_TIMEOUT_MS = 5_000;                 // to reach the host
     static final Duration READ_TIMEOUT = Duration.ofSeconds(10); // for every answer: a silent server cannot hang us
 
+    static final Options OPTIONS = Options.usage("transfer-ftp [remote-file]")
+            .argument("remote-file", "the name to upload to and download from (default: data.csv)")
+            .env("FTP", "ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, transfer_ftp::lesson);
+        Cli.run(args, OPTIONS.around(transfer_ftp::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

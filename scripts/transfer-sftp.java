@@ -3,9 +3,15 @@
 //DESCRIPTION Chapter 5, "SFTP with paramiko": JSch. Connect with the host key checked, list, download (temp file, then move), upload, close, and try-with-resources; password and key login.
 //DEPS com.github.mwiede:jsch:2.28.8
 //SOURCES ../lib/src/main/java/elkit/Cli.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalSftp.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+
+import elkit.Options;
 
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSch;
@@ -51,8 +57,12 @@ class transfer_sftp {
         }
     }
 
+    static final Options OPTIONS = Options.usage("transfer-sftp [remote-file]")
+            .argument("remote-file", "the name to upload to and download from (default: data.csv)")
+            .env("SFTP", "ELKIT_WORK");
+
     public static void main(String[] args) {
-        Cli.run(args, transfer_sftp::lesson);
+        Cli.run(args, OPTIONS.around(transfer_sftp::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

@@ -3,6 +3,8 @@
 //DESCRIPTION Classroom: hand the exercises out without solutions (handout OUT_DIR), grade a class with the teacher's grader (grade SUBMISSIONS_DIR)
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES ../../lib/src/main/java/elkit/Cli.java
+//SOURCES ../../lib/src/main/java/elkit/Options.java
+//SOURCES ../../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../../lib/src/main/java/elkit/Lab.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/Exercise.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/Checks.java
@@ -11,6 +13,7 @@
 //SOURCES ../../lib/src/main/java/elkit/classroom/GradingHarness.java
 
 import elkit.Cli;
+import elkit.Options;
 import elkit.Lab;
 import elkit.classroom.Exercise;
 import elkit.classroom.Gradebook;
@@ -44,28 +47,18 @@ import javax.tools.ToolProvider;
 class classroom {
 
     static final String USAGE = "usage: classroom handout OUT_DIR | classroom grade SUBMISSIONS_DIR [--timeout SECONDS] [--jobs N]";
-    static final String HELP = """
-            Usage:
-              classroom handout OUT_DIR                   write the student pack (no solutions) into a new folder
-              classroom grade SUBMISSIONS_DIR [--timeout SECONDS] [--jobs N]
-                                                          grade one folder per student with the teacher's grader
-            Arguments:
-              OUT_DIR          a folder that does not exist yet, or an empty one
-              SUBMISSIONS_DIR  one folder per student, holding their exercise files; gradebook.csv is written there
-              --timeout        seconds each file may run (default 120); --jobs: files graded at a time (default 1)
-            Environment:
-              ELKIT_REPO       the ELKit checkout whose exercises and graders are used (default: the one above here)
-            """;
+    static final Options OPTIONS = Options.usage("classroom handout OUT_DIR | classroom grade SUBMISSIONS_DIR")
+            .argument("OUT_DIR", "handout: a folder that does not exist yet, or an empty one; the student pack goes there (no solutions)")
+            .argument("SUBMISSIONS_DIR", "grade: one folder per student, holding their exercise files; gradebook.csv is written there")
+            .option("--timeout SECONDS", "grade: seconds each file may run (default 120)")
+            .option("--jobs N", "grade: files graded at a time (default 1)")
+            .env("ELKIT_REPO");
 
     public static void main(String[] args) {
-        Cli.run(args, classroom::command);
+        Cli.run(args, OPTIONS.around(classroom::command));
     }
 
     static void command(List<String> args) throws Exception {
-        if (args.contains("--help") || args.contains("-h")) {
-            System.out.print(HELP);
-            return;
-        }
         if (args.isEmpty()) throw Cli.fail(2, USAGE);
         var rest = new ArrayList<>(args.subList(1, args.size()));
         switch (args.get(0)) {
@@ -90,11 +83,8 @@ class classroom {
     }
 
     static int intOption(List<String> args, String name, int fallback) {
-        int at = args.indexOf(name);
-        if (at < 0) return fallback;
-        if (at + 1 >= args.size()) throw Cli.fail(2, "%s needs a number", name);
-        String value = args.remove(at + 1);
-        args.remove(at);
+        String value = Options.value(args, name, null);
+        if (value == null) return fallback;
         try {
             int n = Integer.parseInt(value);
             if (n < 1) throw new NumberFormatException();

@@ -3,9 +3,14 @@
 //DESCRIPTION Lab check: JDK, Maven or JBang, Node for Azurite, Jupyter and the Java kernel, one line each with its fix; --prefetch fetches everything the lessons need, for offline use
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES ../../lib/src/main/java/elkit/Cli.java
+//SOURCES ../../lib/src/main/java/elkit/Options.java
+//SOURCES ../../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../../lib/src/main/java/elkit/Lab.java
 
+import elkit.Options;
+
 import elkit.Cli;
+import elkit.EnvContract;
 import elkit.Lab;
 
 import java.io.IOException;
@@ -41,38 +46,24 @@ class doctor {
 
     record Item(String name, boolean ok, boolean needed, String detail) {}
 
+    static final Options OPTIONS = Options.usage("doctor")
+            .option("--strict", "exit 1 when anything is missing")
+            .option("--prefetch", "then fetch what the lessons need, for offline use")
+            .option("--only NAME,...", "with --prefetch: only these steps")
+            .env("ELKIT_REPO", "ELKIT_JBANG_CACHE");
+
     public static void main(String[] args) {
-        Cli.run(args, doctor::doctor);
+        Cli.run(args, OPTIONS.around(doctor::doctor));
     }
 
-    static final String HELP = """
-            Usage: doctor [--strict] [--prefetch [--only NAME,...]]
-            Checks what a lab machine needs (JDK, Maven or JBang, Node for Azurite, Jupyter and the Java kernel),
-            one line per item with its fix. Exit 1 when the lessons cannot run at all.
-            Arguments:
-              --strict           exit 1 when anything at all is missing
-              --prefetch         then fetch what the lessons, exercises and notebooks need, for offline use
-              --only NAME,...    prefetch only these steps (an alias, an exercise, sandbox:SERVICE, azurite, notebooks)
-            Environment:
-              ELKIT_REPO         the ELKit checkout to check (default: the one above the current folder)
-              ELKIT_JBANG_CACHE, XDG_CACHE_HOME   where ./jbang keeps the JBang it fetched
-            """;
 
     static void doctor(List<String> args) throws Exception {
-        if (args.contains("--help") || args.contains("-h")) {
-            System.out.print(HELP);
-            return;
-        }
         var rest = new ArrayList<>(args);
-        boolean strict = rest.remove("--strict");
-        boolean prefetch = rest.remove("--prefetch");
-        List<String> only = null;
-        int at = rest.indexOf("--only");
-        if (at >= 0) {
-            if (at + 1 >= rest.size()) throw Cli.fail(2, "--only needs a list of names: --only db-sqlite,notebooks");
-            only = Arrays.stream(rest.remove(at + 1).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-            rest.remove(at);
-        }
+        boolean strict = Options.flag(rest, "--strict");
+        boolean prefetch = Options.flag(rest, "--prefetch");
+        String onlyNames = Options.value(rest, "--only", null);
+        List<String> only = onlyNames == null ? null
+                : Arrays.stream(onlyNames.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
         if (!rest.isEmpty()) throw Cli.fail(2, "unknown argument %s; usage: doctor [--strict] [--prefetch [--only NAME,...]]", rest.get(0));
         Path root = Lab.root();
 
@@ -201,7 +192,7 @@ class doctor {
         }
         // each local server once: first starts unpack the database binaries and install Azurite where the lessons look
         boolean sandboxes = only == null || only.stream().anyMatch(name -> name.startsWith("sandbox:"));
-        for (String service : sandboxes ? sandboxServices(root) : List.<String>of()) {
+        for (String service : sandboxes ? EnvContract.services().keySet() : List.<String>of()) {
             steps.add(new Step("sandbox:" + service, "first start of the local " + service + " server (sandbox " + service + ")",
                     List.of(jbang, "sandbox", service), Duration.ofMinutes(10), "# Stop it with Ctrl-C."));
         }
@@ -266,14 +257,5 @@ class doctor {
         } finally {
             Files.deleteIfExists(log);
         }
-    }
-
-    /** The services ./jbang sandbox offers, read from its usage line: "(services: api, shop, ...)". */
-    static List<String> sandboxServices(Path root) throws Exception {
-        if (!Files.isRegularFile(root.resolve("scripts/tools/sandbox.java"))) return List.of();
-        var usage = run(root, List.of(root.resolve("jbang").toString(), "sandbox"), Duration.ofMinutes(10));
-        Matcher m = Pattern.compile("\\(services: ([^)]*)\\)").matcher(usage.output());
-        if (!m.find()) throw Cli.fail("could not read the services of ./jbang sandbox: %s", usage.lastLine());
-        return Arrays.stream(m.group(1).split(",")).map(String::strip).toList();
     }
 }

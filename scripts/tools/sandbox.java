@@ -3,6 +3,10 @@
 //DESCRIPTION Starts a lesson's local server in the foreground, prints its export lines, stops on Ctrl-C: ./jbang sandbox <service>
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES ../../lib/src/main/java/elkit/Cli.java
+//SOURCES ../../lib/src/main/java/elkit/Options.java
+//SOURCES ../../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../../lib/src/main/java/elkit/Scratch.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalServer.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalApi.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalShop.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalPostgres.java
@@ -13,77 +17,47 @@
 //SOURCES ../../lib/src/main/java/elkit/local/LocalFtp.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalS3.java
 
-import elkit.Cli;
-import elkit.local.LocalApi;
-import elkit.local.LocalAzurite;
-import elkit.local.LocalFtp;
-import elkit.local.LocalKafka;
-import elkit.local.LocalMariaDb;
-import elkit.local.LocalPostgres;
-import elkit.local.LocalS3;
-import elkit.local.LocalSftp;
-import elkit.local.LocalShop;
+import elkit.Options;
 
-import java.util.LinkedHashMap;
+import elkit.Cli;
+import elkit.EnvContract;
+import elkit.local.LocalServer;
+import elkit.local.LocalSftp;
+
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Usage: sandbox <service>
  * Starts the same local server a lesson starts when its env vars are unset, and prints the
- * {@code export} lines that point a lesson, a notebook or any other client at it.
+ * {@code export} lines that point a lesson, a notebook or any other client at it. The services and
+ * their servers are those of the env-var contract ({@link EnvContract#services()}); each server's
+ * class needs its //SOURCES line above.
  */
 class sandbox {
 
-    /** A running server and the env vars (the contract in README.md) that reach it. */
-    record Started(AutoCloseable server, Map<String, String> env) {}
-
-    /** Each service starts the server its lessons use. Add one line per service. */
-    static final Map<String, Callable<Started>> SERVICES = new LinkedHashMap<>();
-    static {
-        SERVICES.put("api", () -> { var api = LocalApi.start(); return new Started(api, api.env()); });
-        SERVICES.put("shop", () -> { var shop = LocalShop.start(); return new Started(shop, shop.env()); });
-        SERVICES.put("postgres", () -> { var pg = LocalPostgres.start(); return new Started(pg, pg.env()); });
-        SERVICES.put("mysql", () -> { var db = LocalMariaDb.start(); return new Started(db, db.env()); });
-        SERVICES.put("sftp", () -> { var sftp = LocalSftp.start(); return new Started(sftp, sftp.env()); });
-        SERVICES.put("ftp", () -> { var ftp = LocalFtp.start(); return new Started(ftp, ftp.env()); });
-        SERVICES.put("azure", () -> { var az = LocalAzurite.start(); return new Started(az, az.env()); });
-        SERVICES.put("kafka", () -> { var kafka = LocalKafka.start(); kafka.createTopic("orders", "orders.DLT"); return new Started(kafka, kafka.env()); });
-        SERVICES.put("s3", () -> { var s3 = LocalS3.start(); return new Started(s3, s3.env()); });
-    }
+    static final Options OPTIONS = Options.usage("sandbox <service>")
+            .argument("service", "the server to start: " + String.join(", ", EnvContract.services().keySet()) + "");
 
     public static void main(String[] args) {
-        Cli.run(args, sandbox::serve);
+        Cli.run(args, OPTIONS.around(sandbox::serve));
     }
 
-    static final String HELP = """
-            Usage: sandbox <service>
-            Starts the local server a lesson starts when its env vars are unset, in the foreground, and prints
-            the export lines that point a lesson, a notebook or any other client at it. Ctrl-C stops it.
-            Arguments:
-              <service>   one of: %s
-            Environment: none read; the export lines name the variables of the env-var contract (README.md).
-            """;
 
     static void serve(List<String> args) throws Exception {
-        String names = String.join(", ", SERVICES.keySet());
-        if (args.contains("--help") || args.contains("-h")) {
-            System.out.print(HELP.formatted(names));
-            return;
-        }
-        if (args.size() == 1 && args.get(0).startsWith("-")) throw Cli.fail(2, "unknown option %s; usage: sandbox <service>", args.get(0));
+        var services = EnvContract.services();
+        String names = String.join(", ", services.keySet());
         if (args.size() != 1) throw Cli.fail(2, "usage: sandbox <service>   (services: %s)", names);
         String service = args.get(0);
-        if (!SERVICES.containsKey(service)) throw Cli.fail(2, "unknown service '%s' (services: %s)", service, names);
-        System.setProperty("elkit.sandbox", "true"); // local servers word their start line for a sandbox
-        Started started = SERVICES.get(service).call();
+        if (!services.containsKey(service)) throw Cli.fail(2, "unknown service '%s' (services: %s)", service, names);
+        System.setProperty(LocalServer.SANDBOX, "true"); // local servers word their start line for a sandbox
+        LocalServer server = LocalServer.start(services.get(service).server());
+        server.prepareForSandbox();
 
         System.out.println("# " + service + " is running on 127.0.0.1. Paste these lines into another terminal:");
-        new TreeMap<>(started.env()).forEach((name, value) -> System.out.println("export " + name + "=" + quote(value)));
-        if (started.server() instanceof LocalSftp sftp) {
+        new TreeMap<>(server.env()).forEach((name, value) -> System.out.println("export " + name + "=" + quote(value)));
+        if (server instanceof LocalSftp sftp) {
             System.out.println("# Its known_hosts line (already in $SFTP_KNOWN_HOSTS; host key " + sftp.fingerprint() + "):");
             System.out.println("# " + sftp.knownHostsLine());
         }
@@ -93,7 +67,7 @@ class sandbox {
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                started.server().close();
+                server.close();
                 System.err.println("[sandbox] " + service + " stopped");
             } catch (Exception e) {
                 System.err.println("[sandbox] stopping " + service + " failed: " + e.getMessage());

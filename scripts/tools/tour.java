@@ -3,10 +3,17 @@
 //DESCRIPTION Is this lab machine ready? Runs every lesson against its local default: lesson, target, seconds, ok (./jbang tour [lesson ...])
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES ../../lib/src/main/java/elkit/Cli.java
+//SOURCES ../../lib/src/main/java/elkit/Options.java
+//SOURCES ../../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../../lib/src/main/java/elkit/Scratch.java
 //SOURCES ../../lib/src/main/java/elkit/Lab.java
 
+import elkit.Options;
+
 import elkit.Cli;
+import elkit.EnvContract;
 import elkit.Lab;
+import elkit.Scratch;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,52 +34,26 @@ import java.util.regex.Pattern;
  */
 class tour {
 
-    /** The env-var contract (README): unset, so every lesson starts its local server. */
-    static final List<String> CONTRACT = List.of("PG_URL", "PG_USER", "PG_PASSWORD", "MYSQL_URL", "MYSQL_USER",
-            "MYSQL_PASSWORD", "MSSQL_URL", "MSSQL_USER", "MSSQL_PASSWORD", "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL", "S3_BUCKET", "GOOGLE_APPLICATION_CREDENTIALS",
-            "STORAGE_EMULATOR_HOST", "GCS_BUCKET", "AZURE_STORAGE_CONNECTION_STRING", "AZURE_CONTAINER",
-            "API_BASE_URL", "API_TOKEN", "SCRAPE_URL", "POKEAPI_BASE_URL", "SFTP_HOST", "SFTP_PORT", "SFTP_USER",
-            "SFTP_PASSWORD", "SFTP_KEY", "SFTP_KNOWN_HOSTS", "FTP_HOST", "FTP_PORT", "FTP_USER", "FTP_PASSWORD",
-            "KAFKA_BOOTSTRAP_SERVERS");
-
     /** Where a lesson says it connected: a JDBC URL, an http(s) URL or a 127.0.0.1 address, as it printed it. */
     static final Pattern TARGET = Pattern.compile("((?<![\\w-])jdbc:[a-z0-9]+:[^\\s?;]+|https?://[^\\s)]+|\\b127\\.0\\.0\\.1:\\d+)");
 
     record Row(String lesson, String target, double seconds, String ok, String reason) {}
 
+    static final Options OPTIONS = Options.usage("tour [lesson ...]")
+            .argument("lesson", "the lessons to run (default: every lesson of the catalog)")
+            .option("--timeout SECONDS", "time limit of each lesson (default: 300)")
+            .env("ELKIT_REPO");
+
     public static void main(String[] args) {
-        Cli.run(args, tour::tour);
+        Cli.run(args, OPTIONS.around(tour::tour));
     }
 
-    static final String HELP = """
-            Usage: tour [--timeout SECONDS] [lesson ...]
-            Runs each lesson (or the ones named) through ./jbang against its local default, the env-var contract
-            unset, and prints one row per lesson: lesson, target, seconds, ok. Exit 1 if any lesson failed.
-            Arguments:
-              --timeout SECONDS   the time limit of each lesson (default 300)
-              lesson ...          aliases of lessons (scripts at the top of scripts/, not bench-*)
-            Environment:
-              ELKIT_REPO          the ELKit checkout (default: the one above the current folder)
-              the env-var contract of README.md (PG_URL, AWS_*, SFTP_* ...) is unset for each lesson
-            """;
 
     static void tour(List<String> args) throws Exception {
-        if (args.contains("--help") || args.contains("-h")) {
-            System.out.print(HELP);
-            return;
-        }
         var rest = new ArrayList<>(args);
-        int timeout = 300;
-        int at = rest.indexOf("--timeout");
-        if (at >= 0) {
-            if (at + 1 >= rest.size() || !rest.get(at + 1).matches("[1-9]\\d*")) throw Cli.fail(2, "--timeout needs a whole number of seconds");
-            timeout = Integer.parseInt(rest.remove(at + 1));
-            rest.remove(at);
-        }
-        for (String arg : rest) {
-            if (arg.startsWith("-")) throw Cli.fail(2, "unknown option %s; usage: tour [--timeout SECONDS] [lesson ...]", arg);
-        }
+        String seconds = Options.value(rest, "--timeout", "300");
+        if (!seconds.matches("[1-9]\\d*")) throw Cli.fail(2, "--timeout needs a whole number of seconds");
+        int timeout = Integer.parseInt(seconds);
         Path root = Lab.root();
         var aliases = Lab.aliases(root);
         var lessons = new ArrayList<Lab.Alias>();
@@ -90,11 +70,11 @@ class tour {
             }
         }
 
-        Path work = Files.createTempDirectory("elkit-tour");
+        Path work = Scratch.folder("tour");
         var rows = new ArrayList<Row>();
         try {
             var env = new HashMap<String, String>();
-            CONTRACT.forEach(name -> env.put(name, null));
+            EnvContract.targetVariables().forEach(name -> env.put(name, null)); // every lesson starts its local server
             System.out.printf("Touring %d lessons with their local defaults (time limit %d s each)%n%n", lessons.size(), timeout);
             System.out.printf("%-16s %-44s %8s  %s%n", "lesson", "target", "seconds", "ok");
             for (var lesson : lessons) {
@@ -106,9 +86,7 @@ class tour {
                         row.ok() + (row.reason().isEmpty() ? "" : "   " + row.reason()));
             }
         } finally {
-            try (var files = Files.walk(work)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            Scratch.delete(work);
         }
         long failed = rows.stream().filter(r -> r.ok().equals("FAIL")).count();
         long skipped = rows.stream().filter(r -> r.ok().equals("skip")).count();

@@ -8,6 +8,8 @@
 //SOURCES ../../../lib/src/main/java/elkit/Retries.java
 //SOURCES ../../../lib/src/main/java/elkit/local/LocalApi.java
 //SOURCES ../../../lib/src/main/java/elkit/Grading.java
+//SOURCES ../../../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../../../lib/src/main/java/elkit/Scratch.java
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -7,8 +7,8 @@
 //
 // Its class path: the lessons this notebook shows, each with its own //DEPS and the elkit classes it uses.
 //DEPS ../../../scripts/api-requests.java
-//DEPS ../../../scripts/api-client.java
 //DEPS ../../../scripts/api-retries.java
+//DEPS ../../../scripts/api-client.java
 
 // # 3. APIs: HTTP-based data access
 //
@@ -44,19 +44,14 @@ import okhttp3.Response;
 
 static final String LIVE_POKEAPI = "https://pokeapi.co/api/v2";
 
+// notebook: the lesson's target: the env vars when set, else the local demo API for this notebook (stopped at the end)
 boolean live = args.contains("--live");
-
-// Where the APIs are: the env vars when set, else the local demo API (a real HTTP server on 127.0.0.1)
 boolean useDemoApi = Env.optional("API_BASE_URL").isEmpty();
 boolean useDemoPokeApi = !live && Env.optional("POKEAPI_BASE_URL").isEmpty();
-LocalApi demo = useDemoApi || useDemoPokeApi ? LocalApi.start() : null;
-if (demo != null) {
-    System.out.println("Started the local demo API at " + demo.url() + " ("
-            + (useDemoApi ? "API_BASE_URL" : "POKEAPI_BASE_URL") + " is not set)");
-}
-String baseUrl = useDemoApi ? demo.env().get("API_BASE_URL") : Env.required("API_BASE_URL");
-String apiToken = useDemoApi ? demo.env().get("API_TOKEN") : Env.get("API_TOKEN", "");
-String pokeApiBase = live ? LIVE_POKEAPI : useDemoPokeApi ? demo.env().get("POKEAPI_BASE_URL") : Env.required("POKEAPI_BASE_URL");
+LocalApi local = useDemoApi || useDemoPokeApi ? LocalApi.start(useDemoApi ? "API_BASE_URL" : "POKEAPI_BASE_URL") : null;
+String baseUrl = useDemoApi ? local.env().get("API_BASE_URL") : Env.required("API_BASE_URL");
+String apiToken = useDemoApi ? local.env().get("API_TOKEN") : Env.get("API_TOKEN", "");
+String pokeApiBase = live ? LIVE_POKEAPI : useDemoPokeApi ? local.env().get("POKEAPI_BASE_URL") : Env.required("POKEAPI_BASE_URL");
 System.out.println("API_BASE_URL=" + baseUrl + "  API_TOKEN=" + Env.masked(apiToken)
         + "  POKEAPI_BASE_URL=" + pokeApiBase);
 
@@ -151,7 +146,8 @@ try (Response response = client.newCall(post).execute()) {
     }
 }
 
-if (demo != null) demo.close();
+// notebook: stop the local demo API (the lesson's try-with-resources does it at its end)
+if (local != null) local.close();
 
 // ## Error handling and retries
 //
@@ -182,11 +178,11 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
-// Where the API is: API_BASE_URL when set, else the local demo API (a real HTTP server on 127.0.0.1)
-LocalApi demo = Env.optional("API_BASE_URL").isEmpty() ? LocalApi.start() : null;
-if (demo != null) System.out.println("Started the local demo API at " + demo.url() + " (API_BASE_URL is not set)");
-String baseUrl = demo != null ? demo.env().get("API_BASE_URL") : Env.required("API_BASE_URL");
-String apiToken = demo != null ? demo.env().get("API_TOKEN") : Env.get("API_TOKEN", "");
+// notebook: the lesson's target: API_BASE_URL when set, else the local demo API for this notebook (stopped at the end)
+LocalApi local = Env.optional("API_BASE_URL").isPresent() ? null : LocalApi.start();
+Map<String, String> env = local != null ? local.env() : System.getenv();
+String baseUrl = env.get("API_BASE_URL");
+String apiToken = Env.optional(env, "API_TOKEN").orElse("");
 Headers headers = Headers.of("Authorization", "Bearer " + apiToken, "Accept", "application/json");
 String runId = UUID.randomUUID().toString().substring(0, 8); // the demo API counts injected faults per fault_id
 
@@ -324,7 +320,8 @@ List<JsonNode> again = Http.pagesByNumber(request -> session.compose(http.newCal
         new Request.Builder().url(baseUrl + "/items").headers(headers).build(), "page", "results", Http.MAX_PAGES);
 System.out.println("Http.pagesByNumber fetched " + again.size() + " items, the same: " + again.equals(allData));
 
-if (demo != null) demo.close();
+// notebook: stop the local demo API (the lesson's try-with-resources does it at its end)
+if (local != null) local.close();
 
 // ## Real-world API example: DataAPIClient
 //
@@ -449,11 +446,11 @@ static class DataAPIClient {
     }
 }
 
-// Where the API is: API_BASE_URL when set, else the local demo API (a real HTTP server on 127.0.0.1)
-LocalApi demo = Env.optional("API_BASE_URL").isEmpty() ? LocalApi.start() : null;
-if (demo != null) System.out.println("Started the local demo API at " + demo.url() + " (API_BASE_URL is not set)");
-String baseUrl = demo != null ? demo.env().get("API_BASE_URL") : Env.required("API_BASE_URL");
-String apiKey = demo != null ? demo.env().get("API_TOKEN") : Env.get("API_TOKEN", "");
+// notebook: the lesson's target: API_BASE_URL when set, else the local demo API for this notebook (stopped at the end)
+LocalApi local = Env.optional("API_BASE_URL").isPresent() ? null : LocalApi.start();
+Map<String, String> env = local != null ? local.env() : System.getenv();
+String baseUrl = env.get("API_BASE_URL");
+String apiKey = Env.optional(env, "API_TOKEN").orElse("");
 
 // Usage
 Cli.step("Usage: get_customers");
@@ -472,4 +469,5 @@ order.put("items", List.of("laptop", "mouse"));
 JsonNode created = client.createOrder(order);
 System.out.println("Order created: " + created.path("order_id"));
 
-if (demo != null) demo.close();
+// notebook: stop the local demo API (the lesson's try-with-resources does it at its end)
+if (local != null) local.close();

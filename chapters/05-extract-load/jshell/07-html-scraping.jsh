@@ -36,10 +36,10 @@ static final int TIMEOUT_MILLIS = 10_000;
 
 // Which page: `SCRAPE_URL` when set, else the local demo shop, a real HTTP server on 127.0.0.1.
 
-// Which page: SCRAPE_URL when set, else the local demo shop (a real HTTP server on 127.0.0.1)
-LocalShop shop = Env.optional("SCRAPE_URL").isEmpty() ? LocalShop.start() : null;
-if (shop != null) System.out.println("Started the local demo shop at " + shop.url() + " (SCRAPE_URL is not set)");
-String url = shop != null ? shop.env().get("SCRAPE_URL") : Env.required("SCRAPE_URL");
+// notebook: the lesson's target: SCRAPE_URL when set, else the local demo shop for this notebook (stopped at the end)
+LocalShop local = Env.optional("SCRAPE_URL").isPresent() ? null : LocalShop.start();
+Map<String, String> env = local != null ? local.env() : System.getenv();
+String url = env.get("SCRAPE_URL");
 
 // Fetch webpage, then parse HTML:
 
@@ -113,4 +113,5 @@ for (Element item : items) {
 }
 if (items.isEmpty()) System.out.println("(missing: nothing matches .product .price)");
 
-if (shop != null) shop.close();
+// notebook: stop the local demo shop (the lesson's try-with-resources does it at its end)
+if (local != null) local.close();

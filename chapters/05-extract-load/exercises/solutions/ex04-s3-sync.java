@@ -6,6 +6,8 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../../../../lib/src/main/java/elkit/local/LocalS3.java
 //SOURCES ../../../../lib/src/main/java/elkit/Grading.java
+//SOURCES ../../../../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../../../../lib/src/main/java/elkit/Scratch.java
 //JAVA_OPTIONS -Dslf4j.provider=org.slf4j.nop.NOPServiceProvider -Dslf4j.internal.verbosity=WARN
 
 import java.io.IOException;

@@ -4,6 +4,8 @@
 //DEPS com.github.mwiede:jsch:2.28.8
 //SOURCES ../../../../lib/src/main/java/elkit/local/LocalSftp.java
 //SOURCES ../../../../lib/src/main/java/elkit/Grading.java
+//SOURCES ../../../../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../../../../lib/src/main/java/elkit/Scratch.java
 
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.SftpException;

@@ -11,6 +11,8 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES ../../../../lib/src/main/java/elkit/local/LocalKafka.java
 //SOURCES ../../../../lib/src/main/java/elkit/Grading.java
+//SOURCES ../../../../lib/src/main/java/elkit/local/LocalServer.java
+//SOURCES ../../../../lib/src/main/java/elkit/Scratch.java
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import elkit.local.LocalKafka;

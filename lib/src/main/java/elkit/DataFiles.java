@@ -21,10 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * What the files lessons need around the format libraries: where the sample data is, an input
@@ -243,13 +241,13 @@ public final class DataFiles {
                 Path old = folder.resolve("." + target.getFileName() + ".old-" + System.nanoTime());
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
                 move(temp, target);
-                deleteRecursively(old);
+                Scratch.delete(old);
             } else {
                 move(temp, target);
             }
             return target;
         } finally {
-            deleteRecursively(temp);
+            Scratch.delete(temp);
         }
     }
 
@@ -297,15 +295,6 @@ public final class DataFiles {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) return;
-        try (Stream<Path> all = Files.walk(path)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 }

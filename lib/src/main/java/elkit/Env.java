@@ -77,7 +77,8 @@ public final class Env {
         return optional(env, name).orElseThrow(() -> new Missing(name, hint));
     }
 
-    static Optional<String> optional(Map<String, String> env, String name) {
+    /** The value of {@code name} in {@code env} (a local server's, or this process's) when it is set and not blank. */
+    public static Optional<String> optional(Map<String, String> env, String name) {
         return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
     }
 }

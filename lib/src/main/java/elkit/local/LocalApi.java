@@ -1,6 +1,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 package elkit.local;
 
+import elkit.Scratch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,11 +14,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code retry_after=2} or {@code retry_after_date=2} adds Retry-After as seconds or as an HTTP date
  * that far ahead, {@code slow_ms=3000} waits before answering.
  */
-public final class LocalApi implements AutoCloseable {
+public final class LocalApi implements LocalServer {
     public static final int CUSTOMERS = 250;
     public static final int ITEMS = 42;
     public static final int ITEMS_PER_PAGE = 10;
@@ -94,8 +93,14 @@ public final class LocalApi implements AutoCloseable {
         this.token = token;
     }
 
-    /** Starts the demo API on 127.0.0.1, on a free port, with a fresh random token. */
+    /** Starts the demo API on 127.0.0.1, on a free port, with a fresh random token, and prints one line saying so. */
     public static LocalApi start() {
+        return start("API_BASE_URL");
+    }
+
+    /** {@link #start()}, saying that {@code unsetVariable} (API_BASE_URL or POKEAPI_BASE_URL) is why. */
+    public static LocalApi start(String unsetVariable) {
+        long started = System.nanoTime();
         try {
             var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             var executor = Executors.newCachedThreadPool(task -> {
@@ -103,12 +108,11 @@ public final class LocalApi implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            var bytes = new byte[12];
-            new SecureRandom().nextBytes(bytes);
-            var api = new LocalApi(server, executor, "demo-" + HexFormat.of().formatHex(bytes));
+            var api = new LocalApi(server, executor, "demo-" + Scratch.secret(12));
             server.createContext("/", api::handle);
             server.setExecutor(executor);
             server.start();
+            LocalServer.announce(unsetVariable, "a local demo API (JDK HttpServer)", api.url(), started);
             return api;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the local demo API on 127.0.0.1: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package elkit.local;
 
+import elkit.Scratch;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * runs start it at once. It needs Node.js and npm on PATH; without them {@link #start()} throws
  * {@link Unavailable}, and the lesson says what to install.
  */
-public final class LocalAzurite implements AutoCloseable {
+public final class LocalAzurite implements LocalServer {
 
     public static final String VERSION = "3.37.0";
     /** Azurite's account and key: the emulator's published development credentials, the same everywhere. */
@@ -72,8 +72,8 @@ public final class LocalAzurite implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "azurite-stop"));
             String endpoint = awaitEndpoint(process);
             var local = new LocalAzurite(process, endpoint);
-            System.out.printf("[elkit] AZURE_STORAGE_CONNECTION_STRING is not set: started a local Azurite %s (blob service) on %s in %.1f s; it stops at the end%n",
-                    VERSION, endpoint.replace("http://", ""), (System.nanoTime() - started) / 1e9);
+            LocalServer.announce("AZURE_STORAGE_CONNECTION_STRING", "a local Azurite " + VERSION + " (blob service)",
+                    endpoint.replace("http://", ""), started);
             return local;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the local Azurite: " + e.getMessage(), e);
@@ -153,7 +153,7 @@ public final class LocalAzurite implements AutoCloseable {
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
                 // another run installed it meanwhile: keep theirs
                 if (!Files.isRegularFile(main)) throw e;
-                deleteTree(staging);
+                Scratch.deleteQuietly(staging);
             }
             staging = null;
             return main;
@@ -163,7 +163,7 @@ public final class LocalAzurite implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while installing Azurite", e);
         } finally {
-            if (staging != null) deleteTree(staging);
+            if (staging != null) Scratch.deleteQuietly(staging);
         }
     }
 
@@ -231,14 +231,6 @@ public final class LocalAzurite implements AutoCloseable {
             return lines.isEmpty() ? "no output" : lines.get(lines.size() - 1).strip();
         } catch (IOException e) {
             return "no log";
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a leftover staging folder holds no secrets and is replaced next time
         }
     }
 }

@@ -6,6 +6,7 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;
 
+import elkit.Scratch;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
@@ -28,7 +29,6 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -38,18 +38,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A real FTP server on 127.0.0.1 for one run: Apache FtpServer on a free port, one user
@@ -58,7 +54,7 @@ import java.util.stream.Stream;
  * The certificate is also written as a PEM file (FTP_CA_CERT), so that a client can trust exactly
  * this server instead of turning certificate checks off. Everything is deleted by {@link #close()}.
  */
-public final class LocalFtp implements AutoCloseable {
+public final class LocalFtp implements LocalServer {
 
     public static final String USER = "elkit";
 
@@ -75,7 +71,7 @@ public final class LocalFtp implements AutoCloseable {
         this.port = port;
         this.dir = dir;
         this.password = password;
-        this.cleanup = new Thread(() -> deleteQuietly(dir));
+        this.cleanup = new Thread(() -> Scratch.deleteQuietly(dir));
         Runtime.getRuntime().addShutdownHook(cleanup);
         this.cutOffAfter = cutOffAfter;
     }
@@ -85,10 +81,10 @@ public final class LocalFtp implements AutoCloseable {
         long started = System.nanoTime();
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("elkit-ftp-");
+            dir = Scratch.folder("ftp");
             Path home = Files.createDirectories(dir.resolve("home"));
-            String password = random();
-            String keystorePassword = random();
+            String password = Scratch.secret(12);
+            String keystorePassword = Scratch.secret(12);
             writeCertificate(dir.resolve("server.p12"), keystorePassword, dir.resolve("ca.pem"));
 
             var ssl = new SslConfigurationFactory();
@@ -123,11 +119,10 @@ public final class LocalFtp implements AutoCloseable {
             FtpServer server = factory.createServer();
             server.start();
             var local = new LocalFtp(server, ftpListener.getPort(), dir, password, cutOffAfter);
-            System.out.printf("[elkit] FTP_HOST is not set: started a local FTP/FTPS server (Apache FtpServer) on 127.0.0.1:%d in %.1f s; it stops at the end%n",
-                    local.port, (System.nanoTime() - started) / 1e9);
+            LocalServer.announce("FTP_HOST", "a local FTP/FTPS server (Apache FtpServer)", "127.0.0.1:" + local.port, started);
             return local;
         } catch (Exception e) {
-            deleteQuietly(dir);
+            Scratch.deleteQuietly(dir);
             throw new IllegalStateException("could not start the local FTP server: " + e.getMessage(), e);
         }
     }
@@ -172,7 +167,7 @@ public final class LocalFtp implements AutoCloseable {
         try {
             server.stop();
         } finally {
-            deleteQuietly(dir);
+            Scratch.deleteQuietly(dir);
         }
     }
 
@@ -235,21 +230,6 @@ public final class LocalFtp implements AutoCloseable {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
-        }
-    }
-
-    private static String random() {
-        byte[] bytes = new byte[12];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a leftover temp folder is not worth failing the lesson over
         }
     }
 }

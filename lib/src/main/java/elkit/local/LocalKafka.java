@@ -5,6 +5,7 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;
 
+import elkit.Scratch;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -22,7 +23,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +49,7 @@ import java.util.stream.Stream;
  * its server modules, scala-library), which it needs anyway to start a broker at all. Its logs go
  * to slf4j-nop: silent.
  */
-public final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements LocalServer {
 
     private final KafkaRaftServer server;
     private final Path dataDir;
@@ -75,7 +75,7 @@ public final class LocalKafka implements AutoCloseable {
         long started = System.nanoTime();
         Path dataDir = null;
         try {
-            dataDir = Files.createTempDirectory("elkit-kafka-");
+            dataDir = Scratch.folder("kafka");
             // KRaft's controller quorum is addressed by a fixed port, so both ports are picked free up front
             int brokerPort = freePort();
             int controllerPort = freePort();
@@ -116,16 +116,13 @@ public final class LocalKafka implements AutoCloseable {
             server.startup();
             var local = new LocalKafka(server, dataDir, brokerPort);
             local.awaitReady();
-            if (announce) {
-                System.out.printf("[elkit] KAFKA_BOOTSTRAP_SERVERS is not set: started a local Kafka 4.4.0 broker (KRaft) on %s in %.1f s; it stops at the end%n",
-                        local.bootstrapServers(), (System.nanoTime() - started) / 1e9);
-            }
+            if (announce) LocalServer.announce("KAFKA_BOOTSTRAP_SERVERS", "a local Kafka 4.4.0 broker (KRaft)", local.bootstrapServers(), started);
             return local;
         } catch (IOException e) {
-            deleteQuietly(dataDir);
+            Scratch.deleteQuietly(dataDir);
             throw new UncheckedIOException("could not start the local Kafka broker: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            deleteQuietly(dataDir);
+            Scratch.deleteQuietly(dataDir);
             throw new IllegalStateException("could not start the local Kafka broker: " + e.getMessage(), e);
         }
     }
@@ -167,6 +164,12 @@ public final class LocalKafka implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
     }
 
+    /** The lessons' topics, {@code orders} and its dead-letter topic: this broker creates no topic by itself. */
+    @Override
+    public void prepareForSandbox() {
+        createTopic("orders", "orders.DLT");
+    }
+
     /** Stops the broker and deletes its data folder; a second call does nothing. */
     @Override
     public void close() {
@@ -180,7 +183,7 @@ public final class LocalKafka implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         } finally {
-            deleteQuietly(dataDir);
+            Scratch.deleteQuietly(dataDir);
         }
     }
 
@@ -199,15 +202,6 @@ public final class LocalKafka implements AutoCloseable {
     private static int freePort() throws IOException {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temp folder that cannot be removed is not worth failing the lesson for
         }
     }
 }

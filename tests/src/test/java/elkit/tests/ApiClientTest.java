@@ -100,7 +100,7 @@ class ApiClientTest {
         var run = ScriptRun.run("api-client", dir, Map.of());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).startsWith("Started the local demo API at http://127.0.0.1:")
+        assertThat(run.out()).startsWith("[elkit] API_BASE_URL is not set: started a local demo API (JDK HttpServer) on http://127.0.0.1:")
                 .contains("Fetched 250 customers", "Order created: 1001");
     }
 }

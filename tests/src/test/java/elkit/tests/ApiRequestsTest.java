@@ -36,7 +36,7 @@ class ApiRequestsTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out().lines().findFirst().orElseThrow())
-                .matches("Started the local demo API at http://127\\.0\\.0\\.1:\\d+ \\(API_BASE_URL is not set\\)");
+                .matches("\\[elkit\\] API_BASE_URL is not set: started a local demo API \\(JDK HttpServer\\) on http://127\\.0\\.0\\.1:\\d+ in [\\d.]+ s; it stops at the end");
         assertThat(run.out())
                 .containsPattern("POKEAPI_BASE_URL=http://127\\.0\\.0\\.1:\\d+/api/v2") // the fixture, not the internet
                 .contains("/pokemon/1 -> 200\nbulbasaur\n")
@@ -51,7 +51,7 @@ class ApiRequestsTest {
         var run = ScriptRun.run("api-requests", dir, api.env());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).doesNotContain("Started the local demo API")
+        assertThat(run.out()).doesNotContain("is not set: started")
                 .contains("API_BASE_URL=" + api.url() + "/v1  API_TOKEN=****")
                 .contains("bulbasaur", "\"orders\":42").doesNotContain(api.env().get("API_TOKEN"));
         assertThat(api.requests()).containsSubsequence(
@@ -142,7 +142,8 @@ class ApiRequestsTest {
         var run = ScriptRun.run("api-requests", dir, Map.of(), "--bogus");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().lines().toList()).containsExactly("api-requests: usage: api-requests [--live] [--verbose]");
+        assertThat(run.err().lines().toList())
+                .containsExactly("api-requests: unknown option --bogus; usage: api-requests [--live] [--verbose] (--help says more)");
         assertThat(run.out()).isEmpty();
     }
 

@@ -9,11 +9,7 @@ import elkit.local.LocalAzurite;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,11 +173,11 @@ class CloudAzureTest {
         Files.createDirectories(older.getParent());
         Files.writeString(older, "the older file\n");
 
-        try (var proxy = new CutOffProxy(azurite.port(), 200_000)) {
+        try (var proxy = new CuttingRelay(azurite.port(), 200_000, true)) {
             var run = ScriptRun.run("cloud-azure", dir, env("http://127.0.0.1:" + proxy.port() + "/" + LocalAzurite.ACCOUNT, LocalAzurite.KEY),
                     input.toString());
 
-            assertThat(proxy.cut.get()).as("the proxy cut a response").isTrue();
+            assertThat(proxy.cuts()).as("the relay cut a response").isPositive();
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
             assertThat(run.err()).startsWith("cloud-azure: download of lesson-data/raw/data.csv failed midway (")
                     .endsWith("); " + older + " was left as it was\n");
@@ -261,76 +256,6 @@ class CloudAzureTest {
                 + " npm could not install Azurite 3.37.0: npm error network request to the registry failed\n");
         try (var left = Files.list(cache.resolve("elkit"))) {
             assertThat(left).as("no half-installed Azurite, no staging folder").isEmpty();
-        }
-    }
-
-    /**
-     * A TCP proxy in front of Azurite that passes everything until a response has sent {@code limit}
-     * bytes, then drops that connection and stops listening: a network that dies midway through a download.
-     */
-    static final class CutOffProxy implements AutoCloseable {
-        final ServerSocket server;
-        final AtomicBoolean cut = new AtomicBoolean();
-
-        CutOffProxy(int targetPort, long limit) throws IOException {
-            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            var acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket client = server.accept();
-                        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                        pump(client.getInputStream(), upstream.getOutputStream(), Long.MAX_VALUE, client, upstream);
-                        pump(upstream.getInputStream(), client.getOutputStream(), limit, client, upstream);
-                    } catch (IOException e) {
-                        return; // closed
-                    }
-                }
-            }, "cut-off-proxy");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        private void pump(InputStream in, OutputStream out, long limit, Socket a, Socket b) {
-            var t = new Thread(() -> {
-                long sent = 0;
-                byte[] buffer = new byte[8192];
-                try {
-                    for (int n; (n = in.read(buffer)) > 0; ) {
-                        if (sent + n > limit) {
-                            out.write(buffer, 0, (int) (limit - sent));
-                            out.flush();
-                            cut.set(true);
-                            server.close(); // and nobody answers any more
-                            break;
-                        }
-                        out.write(buffer, 0, n);
-                        sent += n;
-                    }
-                } catch (IOException e) {
-                    // one side closed
-                }
-                closeQuietly(a);
-                closeQuietly(b);
-            }, "cut-off-proxy-pump");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        private static void closeQuietly(Socket s) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
         }
     }
 }

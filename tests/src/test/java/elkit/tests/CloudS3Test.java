@@ -8,11 +8,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jclouds.blobstore.BlobStore;
@@ -303,75 +299,6 @@ class CloudS3Test {
         if (!Files.isDirectory(folder)) return List.of();
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    /**
-     * A TCP relay in front of the endpoint that closes a connection once the server has sent more
-     * than {@code limit} bytes on it: small calls pass, a large download is cut off midway.
-     */
-    static final class CuttingRelay implements AutoCloseable {
-        private final ServerSocket listener;
-        private final int target;
-        private final int limit;
-        private final AtomicInteger cuts = new AtomicInteger();
-
-        CuttingRelay(int target, int limit) throws IOException {
-            this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            this.target = target;
-            this.limit = limit;
-            daemon(this::accept);
-        }
-
-        private static void daemon(Runnable task) {
-            var thread = new Thread(task, "cutting-relay");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        int port() {
-            return listener.getLocalPort();
-        }
-
-        int cuts() {
-            return cuts.get();
-        }
-
-        private void accept() {
-            while (!listener.isClosed()) {
-                try {
-                    Socket client = listener.accept();
-                    Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
-                    daemon(() -> pump(client, server, Long.MAX_VALUE));
-                    daemon(() -> pump(server, client, limit));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void pump(Socket from, Socket to, long max) {
-            long sent = 0;
-            byte[] buffer = new byte[16 * 1024];
-            try (from; to; InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    if (sent + n > max) {
-                        out.write(buffer, 0, (int) (max - sent));
-                        out.flush();
-                        cuts.incrementAndGet();
-                        return; // closes both sockets: the client sees the body end early
-                    }
-                    out.write(buffer, 0, n);
-                    sent += n;
-                }
-            } catch (IOException e) {
-                // the other direction closed the sockets
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            listener.close();
         }
     }
 }

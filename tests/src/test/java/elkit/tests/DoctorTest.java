@@ -126,7 +126,7 @@ class DoctorTest {
         var prefetch = ScriptRun.run("doctor", copy, lab, "--prefetch", "--only", "notebooks");
         assertThat(prefetch.exitCode()).as(prefetch.toString()).isZero();
         assertThat(prefetch.out()).containsPattern("\\[1/1\\] the notebooks' classpath and kernel jar \\(mvn .*\\) \\.\\.\\. ok");
-        deleteTree(copy.resolve("notebooks/target"));
+        elkit.Scratch.delete(copy.resolve("notebooks/target"));
 
         var offline = ScriptRun.exec(List.of("mvn", "-o", "-q", "-B", "-pl", "notebooks", "-am", "package", "-DskipTests"), copy, lab);
 
@@ -137,9 +137,4 @@ class DoctorTest {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
-    }
 }

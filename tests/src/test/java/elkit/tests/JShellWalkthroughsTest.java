@@ -140,13 +140,7 @@ class JShellWalkthroughsTest {
         if (jbangDir == null) {
             jbangDir = Files.createTempDirectory("elkit-jshell-jbang");
             Path made = jbangDir;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try (var files = Files.walk(made)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                } catch (IOException ignored) {
-                    // a temp folder: the system cleans it at the latest
-                }
-            }));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> elkit.Scratch.deleteQuietly(made)));
         }
         return jbangDir;
     }

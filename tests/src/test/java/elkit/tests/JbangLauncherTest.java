@@ -41,13 +41,8 @@ class JbangLauncherTest {
             "bench-load", List.of("1000"), "bench-files", List.of("1000"));
 
     /** Variables of the env-var contract: removed, so every lesson takes its no-setup path. */
-    static final List<String> CONTRACT = List.of("PG_URL", "PG_USER", "PG_PASSWORD", "MYSQL_URL", "MYSQL_USER",
-            "MYSQL_PASSWORD", "MSSQL_URL", "MSSQL_USER", "MSSQL_PASSWORD", "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL", "S3_BUCKET", "GOOGLE_APPLICATION_CREDENTIALS",
-            "STORAGE_EMULATOR_HOST", "GCS_BUCKET", "AZURE_STORAGE_CONNECTION_STRING", "AZURE_CONTAINER",
-            "API_BASE_URL", "API_TOKEN", "SCRAPE_URL", "POKEAPI_BASE_URL", "SFTP_HOST", "SFTP_PORT", "SFTP_USER",
-            "SFTP_PASSWORD", "SFTP_KEY", "SFTP_KNOWN_HOSTS", "FTP_HOST", "FTP_PORT", "FTP_USER", "FTP_PASSWORD",
-            "KAFKA_BOOTSTRAP_SERVERS", "JBANG_DIR", "JAVA_TOOL_OPTIONS");
+    static final List<String> CONTRACT = java.util.stream.Stream.concat(elkit.EnvContract.targetVariables().stream(),
+            java.util.stream.Stream.of("JBANG_DIR", "JAVA_TOOL_OPTIONS")).toList();
 
     @TempDir
     static Path home;

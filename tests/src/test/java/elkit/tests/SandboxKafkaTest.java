@@ -77,9 +77,7 @@ class SandboxKafkaTest {
         } finally {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            try (var files = java.nio.file.Files.walk(tmp)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            elkit.Scratch.deleteQuietly(tmp);
         }
     }
 

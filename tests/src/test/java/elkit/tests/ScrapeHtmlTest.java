@@ -38,7 +38,7 @@ class ScrapeHtmlTest {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
-        assertThat(run.out()).doesNotContain("Started the local demo shop")
+        assertThat(run.out()).doesNotContain("is not set: started")
                 .contains("Page title: ELKit Demo Shop")
                 .contains("Home: /shop/\nSold out: /shop/sold-out.html\nAbout us: https://example.com/about\nDetails: /shop/products/1\n")
                 .contains("Laptop Pro 14: $1,299.00\nWireless Mouse: $24.99\nUSB-C Hub: $39.50\nMechanical Keyboard: $89.00\n")
@@ -100,7 +100,7 @@ class ScrapeHtmlTest {
         var run = ScriptRun.run("scrape-html", dir, Map.of());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).startsWith("Started the local demo shop at http://127.0.0.1:")
+        assertThat(run.out()).startsWith("[elkit] SCRAPE_URL is not set: started a local demo shop (JDK HttpServer) on http://127.0.0.1:")
                 .contains("Page title: ELKit Demo Shop", "Laptop Pro 14: $1,299.00");
     }
 }

@@ -1,0 +1,57 @@
+package elkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+
+/**
+ * Throwaway things for one run, in one place: a temp folder of our own, deleting a folder whole,
+ * and a random secret (a local server's password or key) that is never the same twice.
+ */
+public final class Scratch {
+    private Scratch() {}
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A new folder in the temp folder, named {@code elkit-<name>-...}; delete it with {@link #delete}. */
+    public static Path folder(String name) {
+        try {
+            return Files.createTempDirectory("elkit-" + name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp folder for " + name + " in "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes {@code path} and everything under it; nothing there is fine, a file that stays is an error. */
+    public static void delete(Path path) throws IOException {
+        if (path == null || !Files.exists(path)) return;
+        try (Stream<Path> all = Files.walk(path)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Like {@link #delete}, for clean-up paths (a close, a failed start): what cannot go stays, silently. */
+    public static void deleteQuietly(Path path) {
+        if (path == null || !Files.exists(path)) return;
+        try (Stream<Path> all = Files.walk(path)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort: another process may still hold a file
+        }
+    }
+
+    /** {@code bytes} random bytes as lower-case hex: a password, a key, a token. */
+    public static String secret(int bytes) {
+        byte[] value = new byte[bytes];
+        RANDOM.nextBytes(value);
+        return HexFormat.of().formatHex(value);
+    }
+}
