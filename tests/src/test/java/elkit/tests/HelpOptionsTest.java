@@ -32,9 +32,13 @@ class HelpOptionsTest {
     @TempDir
     Path dir;
 
-    /** Lessons and benchmarks: the top of scripts/ (a tool left there is checked as well), not classroom. */
+    /** Lessons, benchmarks and tools; not to-jshell, which sources no elkit helper (ToolsHelpTest covers it). */
     static List<String> scripts() {
-        return Repo.scripts().stream().map(Repo::scriptName).filter(name -> !name.equals("classroom")).toList();
+        return Repo.scripts().stream().map(Repo::scriptName).filter(name -> !name.equals("to-jshell")).toList();
+    }
+
+    static Path file(String script) {
+        return Repo.scripts().stream().filter(p -> Repo.scriptName(p).equals(script)).findFirst().orElseThrow();
     }
 
     static Options options(String script) throws ReflectiveOperationException {
@@ -46,7 +50,7 @@ class HelpOptionsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scripts")
     void mainChecksTheCommandLineFirst(String script) throws IOException {
-        String code = Files.readString(Repo.path("scripts/" + script + ".java"));
+        String code = Files.readString(file(script));
         assertThat(code).containsPattern("Cli\\.run\\(args, OPTIONS\\.around\\(" + Repo.scriptClass(script) + "::\\w+\\)\\);");
     }
 
@@ -65,7 +69,7 @@ class HelpOptionsTest {
     @MethodSource("scripts")
     void helpNamesEveryVariableTheScriptReads(String script) throws Exception {
         var read = new TreeSet<String>();
-        String code = Files.readString(Repo.path("scripts/" + script + ".java"));
+        String code = Files.readString(file(script));
         // env.get("X") reads the user's environment only where env may be System.getenv(); else a local server's map
         boolean envMayBeTheUsers = code.contains("System.getenv()");
         var m = EnvContractTest.READ.matcher(code);

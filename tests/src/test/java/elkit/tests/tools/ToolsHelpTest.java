@@ -30,7 +30,7 @@ class ToolsHelpTest {
         var run = run(tool, option);
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).contains(usage, "Arguments:", environment);
+        assertThat(run.out()).contains(usage, environment);
         assertThat(run.err()).isEmpty();
     }
 
