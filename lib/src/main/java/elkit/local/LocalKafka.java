@@ -1,6 +1,6 @@
 // A helper file's own dependencies, read by JBang through //SOURCES:
-//DEPS org.apache.kafka:kafka_2.13:4.4.0
-//DEPS org.apache.kafka:kafka-clients:4.4.0
+//DEPS org.apache.kafka:kafka_2.13:4.3.2
+//DEPS org.apache.kafka:kafka-clients:4.3.2
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;
@@ -117,7 +117,7 @@ public final class LocalKafka implements AutoCloseable {
             var local = new LocalKafka(server, dataDir, brokerPort);
             local.awaitReady();
             if (announce) {
-                System.out.printf("[elkit] KAFKA_BOOTSTRAP_SERVERS is not set: started a local Kafka 4.4.0 broker (KRaft) on %s in %.1f s; it stops at the end%n",
+                System.out.printf("[elkit] KAFKA_BOOTSTRAP_SERVERS is not set: started a local Kafka 4.3.2 broker (KRaft) on %s in %.1f s; it stops at the end%n",
                         local.bootstrapServers(), (System.nanoTime() - started) / 1e9);
             }
             return local;
