@@ -94,8 +94,8 @@ class cdc_postgres {
         var props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
-        props.setProperty("connectTimeout", "5");
-        props.setProperty("loginTimeout", "5");
+        props.setProperty("connectTimeout", "10"); // seconds; a loaded machine may need them
+        props.setProperty("loginTimeout", "10");
 
         // Check the source before making anything: login, logical decoding, replication, the slot, the key
         Cli.step("Check the source: logical decoding, a user that may replicate, a free slot, a primary key");

@@ -244,8 +244,8 @@ class load_incremental {
         var props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
-        props.setProperty("connectTimeout", "5");
-        props.setProperty("loginTimeout", "5");
+        props.setProperty("connectTimeout", "10"); // seconds; a loaded machine may need them
+        props.setProperty("loginTimeout", "10");
         try {
             return DriverManager.getConnection(url, props);
         } catch (SQLException e) {
