@@ -2,7 +2,7 @@
 //JAVA 17+
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //DESCRIPTION Chapter 5, "Kafka with kafka-python": a JSON producer (acks=all, idempotent) and a consumer group that commits only after processing, loading orders into SQLite exactly once, with a dead-letter topic.
-//DEPS org.apache.kafka:kafka-clients:4.4.0
+//DEPS org.apache.kafka:kafka-clients:4.3.2
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
 //DEPS org.slf4j:slf4j-api:2.0.17

@@ -38,6 +38,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                                               Idempotency-Key answers the same order_id again
  *   GET  /v1/customers?limit&amp;offset             {"customers": [...]}, empty when done
  *   GET  /v1/items?page=N                       {"results": [...]}, empty when done
+ *   GET  /v1/accounts?updated_since&amp;after_id&amp;limit  {"accounts": [...]}: accounts changed at or after
+ *                                               updated_since (ISO-8601, UTC, whole seconds), in
+ *                                               (updated_at, id) order; after_id skips the ones at
+ *                                               exactly updated_since with an id up to it
+ *   PATCH /v1/accounts/ID                       {"plan": "..."} changes an account; its updated_at
+ *                                               becomes the API's clock, one second later than the
+ *                                               latest change so far
  *   GET  /api/v2/pokemon/1                      the PokeAPI answer for bulbasaur (trimmed)
  * </pre>
  *
@@ -50,6 +57,9 @@ public final class LocalApi implements LocalServer {
     public static final int CUSTOMERS = 250;
     public static final int ITEMS = 42;
     public static final int ITEMS_PER_PAGE = 10;
+    public static final int ACCOUNTS = 50;
+    /** Accounts 1-50 were last changed five to a second from this instant on: many share a timestamp. */
+    public static final java.time.Instant ACCOUNTS_START = java.time.Instant.parse("2025-01-01T00:00:00Z");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String POKEMON_1 = """
@@ -86,11 +96,17 @@ public final class LocalApi implements LocalServer {
     private final List<JsonNode> orders = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextOrderId = new AtomicInteger(1001);
     private final Map<String, Integer> orderIdsByKey = new ConcurrentHashMap<>();
+    private final java.util.TreeMap<Integer, ObjectNode> accounts = new java.util.TreeMap<>();
 
     private LocalApi(HttpServer server, ExecutorService executor, String token) {
         this.server = server;
         this.executor = executor;
         this.token = token;
+        for (int id = 1; id <= ACCOUNTS; id++) {
+            accounts.put(id, MAPPER.createObjectNode().put("id", id).put("name", String.format("Account %02d", id))
+                    .put("plan", id % 3 == 0 ? "pro" : "basic")
+                    .put("updated_at", ACCOUNTS_START.plusSeconds((id - 1) / 5).toString()));
+        }
     }
 
     /** Starts the demo API on 127.0.0.1, on a free port, with a fresh random token, and prints one line saying so. */
@@ -223,10 +239,16 @@ public final class LocalApi implements LocalServer {
             case "/v1/data": return get(method, () -> data(exchange));
             case "/v1/customers": return get(method, () -> customers(query));
             case "/v1/items": return get(method, () -> items(query));
+            case "/v1/accounts": return get(method, () -> accounts(query));
             case "/v1/orders":
                 if (!method.equals("POST")) return Answer.error(405, "use POST to create an order");
                 return order(body, exchange.getRequestHeaders().getFirst("Idempotency-Key"));
-            default: return Answer.error(404, "not found: " + path);
+            default:
+                if (path.matches("/v1/accounts/\\d+")) {
+                    if (!method.equals("PATCH")) return Answer.error(405, "use PATCH to change an account");
+                    return changeAccount(Integer.parseInt(path.substring("/v1/accounts/".length())), body);
+                }
+                return Answer.error(404, "not found: " + path);
         }
     }
 
@@ -293,6 +315,47 @@ public final class LocalApi implements LocalServer {
         answer.put("page", page);
         answer.set("results", results);
         return Answer.json(200, answer);
+    }
+
+    /** Accounts changed since a cursor, oldest change first; the cursor is (updated_since, after_id). */
+    private synchronized Answer accounts(Map<String, String> query) {
+        int limit = number(query, "limit", 10);
+        if (limit < 1 || limit > 100) throw new BadRequest("limit must be between 1 and 100");
+        java.time.Instant since;
+        try {
+            since = java.time.Instant.parse(query.getOrDefault("updated_since", "1970-01-01T00:00:00Z"));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadRequest("updated_since must be an ISO-8601 instant such as 2025-01-01T00:00:00Z, got '" + query.get("updated_since") + "'");
+        }
+        int afterId = number(query, "after_id", 0);
+        var page = accounts.values().stream()
+                .filter(a -> {
+                    var at = java.time.Instant.parse(a.get("updated_at").asText());
+                    return at.isAfter(since) || (at.equals(since) && a.get("id").asInt() > afterId);
+                })
+                .sorted(java.util.Comparator.comparing((ObjectNode a) -> java.time.Instant.parse(a.get("updated_at").asText()))
+                        .thenComparing(a -> a.get("id").asInt()))
+                .limit(limit)
+                .toList();
+        ObjectNode answer = MAPPER.createObjectNode();
+        answer.set("accounts", MAPPER.valueToTree(page));
+        return Answer.json(200, answer);
+    }
+
+    private synchronized Answer changeAccount(int id, String body) {
+        ObjectNode account = accounts.get(id);
+        if (account == null) return Answer.error(404, "no account " + id);
+        JsonNode change;
+        try {
+            change = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            return Answer.error(400, "the change is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (change == null || !change.hasNonNull("plan")) return Answer.error(422, "the change needs a plan");
+        var latest = accounts.values().stream().map(a -> java.time.Instant.parse(a.get("updated_at").asText()))
+                .max(java.util.Comparator.naturalOrder()).orElse(ACCOUNTS_START);
+        account.put("plan", change.get("plan").asText()).put("updated_at", latest.plusSeconds(1).toString());
+        return Answer.json(200, account);
     }
 
     /** A repeated Idempotency-Key gets the first answer again and creates nothing: retrying is safe. */

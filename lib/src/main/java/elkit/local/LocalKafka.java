@@ -1,6 +1,6 @@
 // A helper file's own dependencies, read by JBang through //SOURCES:
-//DEPS org.apache.kafka:kafka_2.13:4.4.0
-//DEPS org.apache.kafka:kafka-clients:4.4.0
+//DEPS org.apache.kafka:kafka_2.13:4.3.2
+//DEPS org.apache.kafka:kafka-clients:4.3.2
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;
@@ -116,7 +116,7 @@ public final class LocalKafka implements LocalServer {
             server.startup();
             var local = new LocalKafka(server, dataDir, brokerPort);
             local.awaitReady();
-            if (announce) LocalServer.announce("KAFKA_BOOTSTRAP_SERVERS", "a local Kafka 4.4.0 broker (KRaft)", local.bootstrapServers(), started);
+            if (announce) LocalServer.announce("KAFKA_BOOTSTRAP_SERVERS", "a local Kafka 4.3.2 broker (KRaft)", local.bootstrapServers(), started);
             return local;
         } catch (IOException e) {
             Scratch.deleteQuietly(dataDir);
