@@ -18,6 +18,10 @@
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +29,7 @@ import elkit.Bench;
 import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
+import elkit.Options;
 import elkit.local.LocalPostgres;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
@@ -54,8 +59,12 @@ class bench_incremental {
 
     static final String SLOT = "elkit_bench";
 
+    static final Options OPTIONS = Options.usage("bench-incremental [rows]")
+            .argument("rows", "source rows (default 1,000,000; at least 100), of which 1% change")
+            .env("PostgreSQL");
+
     public static void main(String[] args) {
-        Cli.run(args, bench_incremental::lesson);
+        Cli.run(args, OPTIONS.around(bench_incremental::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {

@@ -19,12 +19,17 @@
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
+import elkit.Options;
 import elkit.Table;
 import elkit.local.LocalPostgres;
 import io.debezium.engine.ChangeEvent;
@@ -67,14 +72,19 @@ class cdc_postgres {
         }
     }
 
+    static final Options OPTIONS = Options.usage("cdc-postgres")
+            .option("--slot NAME", "the replication slot the lesson makes and drops (default elkit_cdc)")
+            .option("--replica FILE", "the SQLite replica (default work/cdc-replica.db)")
+            .env("PostgreSQL");
+
     public static void main(String[] args) {
-        Cli.run(args, cdc_postgres::lesson);
+        Cli.run(args, OPTIONS.around(cdc_postgres::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {
         var rest = new ArrayList<>(args);
-        String slot = option(rest, "--slot", "elkit_cdc");
-        Path replicaFile = Path.of(option(rest, "--replica", Env.workDir().resolve("cdc-replica.db").toString()));
+        String slot = Options.value(rest, "--slot", "elkit_cdc");
+        Path replicaFile = Path.of(Options.value(rest, "--replica", Env.workDir().resolve("cdc-replica.db").toString()));
         if (!rest.isEmpty() || !slot.matches("[a-z0-9_]{1,63}")) {
             throw Cli.fail(2, "usage: cdc-postgres [--slot NAME] [--replica FILE]   (a slot name is lower-case letters, digits and _)");
         }
@@ -400,13 +410,4 @@ class cdc_postgres {
         return rows.stream().map(r -> r.get("id") + "|" + r.get("name") + "|" + r.get("email") + "|" + r.get("tier")).toList();
     }
 
-    static String option(List<String> args, String name, String fallback) {
-        int at = args.indexOf(name);
-        if (at < 0) return fallback;
-        if (at + 1 >= args.size()) throw Cli.fail(2, "%s needs a value", name);
-        String value = args.get(at + 1);
-        args.remove(at + 1);
-        args.remove(at);
-        return value;
-    }
 }

@@ -14,12 +14,17 @@
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
+import elkit.Options;
 import elkit.Table;
 import elkit.local.LocalApi;
 import elkit.local.LocalPostgres;
@@ -104,18 +109,27 @@ class load_incremental {
         InjectedFailure(String message) { super(message); }
     }
 
+    static final Options OPTIONS = Options.usage("load-incremental [lesson|sync]")
+            .argument("lesson|sync", "lesson (default): every step in order; sync: one incremental run into --db")
+            .option("--rows N", "rows in the source table (default 10000)")
+            .option("--db FILE", "the DuckDB target (default work/incremental.duckdb)")
+            .option("--batch N", "rows per committed batch (default 1000)")
+            .option("--on-new-column add|stop", "schema drift: add the new column to the target, or stop naming it (default add)")
+            .option("--crash-after-batches N", "sync only: kill the JVM after N committed batches, mid-batch")
+            .env("PostgreSQL", "HTTP API");
+
     public static void main(String[] args) {
-        Cli.run(args, load_incremental::lesson);
+        Cli.run(args, OPTIONS.around(load_incremental::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {
         var rest = new ArrayList<>(args);
-        int rows = number(option(rest, "--rows", "10000"), "--rows");
-        int batch = number(option(rest, "--batch", "1000"), "--batch");
+        int rows = number(Options.value(rest, "--rows", "10000"), "--rows");
+        int batch = number(Options.value(rest, "--batch", "1000"), "--batch");
         boolean crash = rest.contains("--crash-after-batches");
-        int crashAfter = crash ? number(option(rest, "--crash-after-batches", "1"), "--crash-after-batches") : -1;
-        String policy = option(rest, "--on-new-column", "add");
-        Path dbFile = Path.of(option(rest, "--db", Env.workDir().resolve("incremental.duckdb").toString()));
+        int crashAfter = crash ? number(Options.value(rest, "--crash-after-batches", "1"), "--crash-after-batches") : -1;
+        String policy = Options.value(rest, "--on-new-column", "add");
+        Path dbFile = Path.of(Options.value(rest, "--db", Env.workDir().resolve("incremental.duckdb").toString()));
         String mode = rest.isEmpty() ? "lesson" : rest.remove(0);
         if (!List.of("lesson", "sync").contains(mode) || !rest.isEmpty() || !List.of("add", "stop").contains(policy)
                 || (crash && !mode.equals("sync"))) {
@@ -796,13 +810,4 @@ class load_incremental {
         }
     }
 
-    static String option(List<String> args, String name, String fallback) {
-        int at = args.indexOf(name);
-        if (at < 0) return fallback;
-        if (at + 1 >= args.size()) throw Cli.fail(2, "%s needs a value", name);
-        String value = args.get(at + 1);
-        args.remove(at + 1);
-        args.remove(at);
-        return value;
-    }
 }

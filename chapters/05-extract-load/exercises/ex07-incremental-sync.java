@@ -3,6 +3,7 @@
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //DESCRIPTION Exercise 7 (incremental loads): sync only what changed, with a compound cursor stored with the rows, merged, soft deletes applied, safe after a failure. Run it to grade yourself.
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
+//SOURCES ../../../lib/src/main/java/elkit/Grading.java
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -13,6 +14,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+
+import static elkit.Grading.check;
+import static elkit.Grading.expect;
 
 /**
  * Exercise 7: an incremental sync that loads only what changed since the last run, loses no row,
@@ -118,23 +122,6 @@ class ex07_incremental_sync {
 
     static final class SimulatedCrash extends RuntimeException {
         SimulatedCrash() { super("simulated crash at the second commit"); }
-    }
-
-    interface Check { void run() throws Exception; }
-
-    static int check(List<String> report, String title, Check check) {
-        try {
-            check.run();
-            report.add("PASS  " + title);
-            return 1;
-        } catch (Throwable e) {
-            report.add("FAIL  " + title + ": " + e.getMessage());
-            return 0;
-        }
-    }
-
-    static void expect(Object actual, Object expected, String what) {
-        if (!java.util.Objects.equals(expected, actual)) throw new AssertionError(what + ": expected " + expected + ", got " + actual);
     }
 
     static String describe(Throwable e) {
