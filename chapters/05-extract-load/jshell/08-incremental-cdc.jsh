@@ -1,5 +1,5 @@
 // JShell walkthrough of notebooks/08-incremental-cdc.ipynb: its code cells in order, its markdown as comments.
-// Made from the notebook by `./jbang notebooks/to-jshell.java`: edit the notebook, then run that command.
+// Made from the notebook by `./jbang to-jshell`: edit the notebook, then run that command.
 //
 // Run it whole, from the repository root:  ./jbang chapters/05-extract-load/jshell/08-incremental-cdc.jsh
 // Run it, then stay in JShell:            ./jbang -i chapters/05-extract-load/jshell/08-incremental-cdc.jsh
@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
+import elkit.Options;
 import elkit.Table;
 import elkit.local.LocalApi;
 import elkit.local.LocalPostgres;
@@ -648,16 +649,6 @@ static int number(String value, String name) {
     }
 }
 
-static String option(List<String> args, String name, String fallback) {
-    int at = args.indexOf(name);
-    if (at < 0) return fallback;
-    if (at + 1 >= args.size()) throw Cli.fail(2, "%s needs a value", name);
-    String value = args.get(at + 1);
-    args.remove(at + 1);
-    args.remove(at);
-    return value;
-}
-
 // ## The source and the target
 //
 // `PG_URL` when set, else a real PostgreSQL started here; the target is a fresh DuckDB file in `work/`. The last cell of this part closes both.
@@ -799,6 +790,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
+import elkit.Options;
 import elkit.Table;
 import elkit.local.LocalPostgres;
 import io.debezium.engine.ChangeEvent;
@@ -1143,16 +1135,6 @@ static final class Replica implements AutoCloseable {
 /** Rows as "id|name|email|tier" lines, to compare a source and a replica whatever their drivers' types. */
 static List<String> rowsText(List<Map<String, Object>> rows) {
     return rows.stream().map(r -> r.get("id") + "|" + r.get("name") + "|" + r.get("email") + "|" + r.get("tier")).toList();
-}
-
-static String option(List<String> args, String name, String fallback) {
-    int at = args.indexOf(name);
-    if (at < 0) return fallback;
-    if (at + 1 >= args.size()) throw Cli.fail(2, "%s needs a value", name);
-    String value = args.get(at + 1);
-    args.remove(at + 1);
-    args.remove(at);
-    return value;
 }
 
 // notebook: the lesson's source (PG_URL, else a local PostgreSQL with logical decoding) and replica; Debezium loads classes through the context class loader
