@@ -248,17 +248,17 @@ class bench_kafka {
 
         static PythonPeer find() {
             var candidates = Env.optional("ELKIT_PYTHON").map(List::of).orElse(List.of("python3", "/usr/bin/python3"));
-            String problem = null;
+            var problems = new ArrayList<String>();
             for (String interpreter : candidates) {
                 var probe = Bench.pythonWith(interpreter, "import confluent_kafka; print(confluent_kafka.version()[0], confluent_kafka.libversion()[0])");
                 if (probe.ran() && !probe.lines().isEmpty()) {
                     String[] versions = probe.lines().get(0).split(" ");
                     return new PythonPeer(interpreter, "confluent-kafka " + versions[0] + ", librdkafka " + versions[1], null);
                 }
-                if (problem == null) problem = probe.problem();
+                problems.add(interpreter + (probe.problem().contains(" not found") ? " not found" : " cannot import confluent_kafka"));
             }
-            return new PythonPeer(null, null, problem.replace("ModuleNotFoundError: ", "")
-                    + " (Debian: apt-get install python3-confluent-kafka; or ELKIT_PYTHON=a python that has it)");
+            return new PythonPeer(null, null, String.join("; ", problems)
+                    + "; Debian: apt-get install python3-confluent-kafka, or set ELKIT_PYTHON to a python that has it");
         }
 
         boolean ready() {
@@ -266,7 +266,7 @@ class bench_kafka {
         }
 
         String description() {
-            return ready() ? "Python peer: " + interpreter + " with " + version : "Python peer: none, " + problem;
+            return ready() ? "Python peer: " + interpreter + " with " + version : "Python peer: none (" + problem + ")";
         }
 
         /** One step in Python: [messages timed, seconds, bytes of one order], or null when it could not run. */
