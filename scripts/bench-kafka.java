@@ -338,6 +338,7 @@ class bench_kafka {
         System.gc(); // each step starts on a clean heap, the orders already in the old generation
         var failure = new AtomicReference<Exception>();
         long[] acked = {0};
+        double perRequest;
         long started = System.nanoTime();
         long cpuStarted = cpuNanos();
         try (var producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
@@ -348,11 +349,14 @@ class bench_kafka {
                 });
             }
             producer.flush();
+            perRequest = metric(producer.metrics(), "records-per-request-avg");
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         if (failure.get() != null) throw Cli.fail("%s: a send failed: %s", label, failure.get().getMessage());
         if (acked[0] != orders.size()) throw Cli.fail("%s: %d of %d sends acknowledged", label, acked[0], orders.size());
-        return result(label, orders.size(), orders.size(), seconds, cpuNanos() - cpuStarted);
+        var row = result(label, orders.size(), orders.size(), seconds, cpuNanos() - cpuStarted);
+        row.put("msg per request", String.format(Locale.US, "%,.0f", perRequest));
+        return row;
     }
 
     /**
@@ -415,13 +419,18 @@ class bench_kafka {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            String perFetch = String.format(Locale.US, "%,.0f", metric(consumer.metrics(), "records-per-request-avg"));
             if (db != null) {
                 long rows = ((Number) Db.query(db, "SELECT COUNT(*) AS n FROM orders").get(0).get("n")).longValue();
                 if (rows != n) throw Cli.fail("end-to-end: expected %d rows in SQLite, found %d", n, rows);
                 upsert.close();
-                return result("end-to-end: consume, upsert into SQLite, commit, commit offsets", n, count - first, seconds, cpuNanos() - cpuStarted);
+                var row = result("end-to-end: consume, upsert into SQLite, commit, commit offsets", n, count - first, seconds, cpuNanos() - cpuStarted);
+                row.put("msg per request", perFetch);
+                return row;
             }
-            return result("consumer, JSON into records", count, count - first, seconds, cpuNanos() - cpuStarted);
+            var row = result("consumer, JSON into records", count, count - first, seconds, cpuNanos() - cpuStarted);
+            row.put("msg per request", perFetch);
+            return row;
         }
     }
 
@@ -441,6 +450,13 @@ class bench_kafka {
         row.put("CPU s", String.format(Locale.US, "%.2f", cpuNanos / 1e9));
         row.put("msg per CPU s", String.format(Locale.US, "%,.0f", timed / (cpuNanos / 1e9)));
         return row;
+    }
+
+    /** A client's own metric, averaged over its recent samples: how its batching turned out. */
+    static double metric(Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics, String name) {
+        return metrics.entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name) && e.getKey().tags().size() == 1) // the client's total, not a topic's
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).findFirst().orElse(Double.NaN);
     }
 
     static long cpuNanos() {
