@@ -143,6 +143,12 @@ class queue_kafka {
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         // A retried send is written once: the broker drops the duplicate by producer id and sequence number
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // Safe need not be slow: fewer, bigger requests. Wait up to 10 ms for more messages to join a batch...
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        // ...of up to 128 KiB (the default, 16 KiB, sends a request every ~80 orders)...
+        producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        // ...compressed with lz4, cheap on CPU: JSON orders shrink to a fraction, on the wire and on the broker's disk
+        producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // A broker that is down fails the send in bounded time instead of a hang
         producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) BROKER_WAIT.toMillis());     // waiting for metadata
         producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) BROKER_WAIT.toMillis()); // one request

@@ -61,7 +61,12 @@ public final class Bench {
 
     /** Runs {@code program} with python3 (standard library only), arguments after it; its stdout lines. */
     public static PythonRun python(String program, String... args) {
-        var command = new ArrayList<>(List.of("python3", "-c", program));
+        return pythonWith("python3", program, args);
+    }
+
+    /** {@link #python} with another interpreter, such as Debian's own {@code /usr/bin/python3} and its packages. */
+    public static PythonRun pythonWith(String interpreter, String program, String... args) {
+        var command = new ArrayList<>(List.of(interpreter, "-c", program));
         command.addAll(List.of(args));
         try {
             Path err = Files.createTempFile("elkit-python", ".txt");
@@ -71,11 +76,11 @@ public final class Bench {
                 String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!process.waitFor(30, TimeUnit.MINUTES)) {
                     process.destroyForcibly();
-                    return new PythonRun(List.of(), "python3 did not finish in 30 minutes");
+                    return new PythonRun(List.of(), interpreter + " did not finish in 30 minutes");
                 }
                 if (process.exitValue() != 0) {
                     List<String> errors = Files.readAllLines(err);
-                    return new PythonRun(List.of(), "python3 failed: "
+                    return new PythonRun(List.of(), interpreter + " failed: "
                             + (errors.isEmpty() ? "exit " + process.exitValue() : errors.get(errors.size() - 1)));
                 }
                 return new PythonRun(out.lines().toList(), null);
@@ -83,7 +88,7 @@ public final class Bench {
                 Files.deleteIfExists(err);
             }
         } catch (IOException e) {
-            return new PythonRun(List.of(), "python3 not found, no Python figures (" + e.getMessage() + ")");
+            return new PythonRun(List.of(), interpreter + " not found, no Python figures (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new PythonRun(List.of(), "interrupted");
