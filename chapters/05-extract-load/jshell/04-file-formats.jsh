@@ -174,6 +174,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 // The nested customer document as records:
 
+// The customers list of "Writing JSON": one record per dict, written in component order
+record CustomerBalance(int id, String name, double balance) {}
+
 // The nested document as Java types: Jackson binds JSON objects to records by component name
 record Profile(String name, String email) {}
 record Order(@JsonProperty("order_id") int orderId, double total) {}
@@ -200,7 +203,7 @@ ObjectWriter pretty = mapper.writer(new DefaultPrettyPrinter()
         .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
                 .withArrayEmptySeparator("").withObjectEmptySeparator(""))); // [] and {}, not [ ] and { }
 
-// Reading a file, then writing it pretty-printed. A syntax error names the file, the line and the column.
+// Reading a file (`json.load`), then writing the chapter's `customers`, a list built in code (records, written in component order, as `json.dump(customers, f, indent=2)` writes the dicts). A syntax error names the file, the line and the column.
 
 // Reading JSON
 Cli.step("Reading JSON: " + input);
@@ -214,14 +217,18 @@ if (data.isMissingNode()) throw Cli.fail("%s is empty: no JSON document in it", 
 System.out.println("Read a JSON " + data.getNodeType().name().toLowerCase()
         + (data.isContainerNode() ? " of " + data.size() + " entries" : ""));
 
-// Writing JSON, pretty-printed (temp file, moved into place when complete)
+// Writing JSON: the customers list built in code, as json.dump(customers, f, indent=2)
+// (a temp file, moved into place when complete)
 Cli.step("Writing JSON: " + output);
-DataFiles.writeAtomically(output, temp -> pretty.writeValue(temp.toFile(), data));
-System.out.println("Wrote " + Files.size(output) + " bytes");
+List<CustomerBalance> customers = List.of(
+        new CustomerBalance(101, "Alice", 5420.50),
+        new CustomerBalance(102, "Bob", 3210.00));
+DataFiles.writeAtomically(output, temp -> pretty.writeValue(temp.toFile(), customers));
+System.out.println("Wrote " + customers.size() + " customers to " + output + " (" + Files.size(output) + " bytes)");
 
-// Pretty printing
+// Pretty printing: json.dumps(customers, indent=2)
 Cli.step("Pretty printing");
-System.out.println(pretty.writeValueAsString(data));
+System.out.println(pretty.writeValueAsString(customers));
 
 // Parsing JSON string
 Cli.step("Parsing a JSON string");
