@@ -270,16 +270,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** COPY ... TO takes the file name as a SQL literal, not a ? parameter: quote it. */
 static String sqlString(Path path) {
     return "'" + path.toString().replace("'", "''") + "'";
-}
-
-/** A column name as a SQL identifier, whatever characters it has. */
-static String sqlName(String column) {
-    return "\"" + column.replace("\"", "\"\"") + "\"";
 }
 
 Path given = args.isEmpty() ? null : Path.of(args.get(0));
@@ -311,7 +307,7 @@ DataFiles.writeAtomically(customersFile, temp -> {
 });
 System.out.println("Wrote " + customersFile + " (" + Files.size(customersFile) + " bytes)");
 
-// Read it back whole, look at the footer (schema, codec of each column chunk), then read only two columns.
+// Read it back whole (`pd.read_parquet`), then with more control: `pq.read_table` gives an Arrow table that knows its schema and `to_pandas()` a DataFrame; here the file goes into a DuckDB table of its own, and its rows into Java maps. The footer (beyond the chapter) tells each column chunk's codec.
 
 // Read Parquet: the file given as an argument, else the one just written
 Path input = given != null ? DataFiles.input(given) : customersFile;
@@ -325,24 +321,35 @@ try (var query = conn.prepareStatement("SELECT * FROM read_parquet(?)")) {
     throw Cli.fail(e, "%s is not a readable Parquet file: %s", input, e.getMessage().lines().findFirst().orElse(""));
 }
 
-// The file describes itself: schema, and how each column chunk is compressed
-Cli.step("Read the schema and the compression from the file's footer");
-var schema = Db.query(conn, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", input.toString());
-Table.print(schema);
+// Read with PyArrow (more control): pq.read_table gives a columnar table that knows its schema,
+// table.to_pandas() turns it into a DataFrame. DuckDB's counterpart: the file read into a table of
+// its own (in memory, columnar, typed), then that table's rows in Java
+Cli.step("Read with more control: into a table (pq.read_table), then into rows (to_pandas)");
+try (var stmt = conn.createStatement()) {
+    stmt.execute("CREATE OR REPLACE TABLE customers_table AS SELECT * FROM read_parquet(" + sqlString(input) + ")");
+}
+Table.print(Db.query(conn, "SELECT column_name, column_type FROM (DESCRIBE customers_table)")); // table.schema
+List<Map<String, Object>> rows = Db.query(conn, "SELECT * FROM customers_table");              // table.to_pandas()
+System.out.println("to_pandas(): " + rows.size() + " rows as column -> value maps"
+        + (rows.isEmpty() ? "" : ", the first " + rows.get(0)));
+
+// Not in the chapter: the footer says how each column chunk is compressed (snappy here)
+Cli.step("Read the compression of each column from the file's footer");
 Table.print(Db.query(conn, """
         SELECT path_in_schema AS column_name, compression, sum(num_values) AS num_values
         FROM parquet_metadata(?) GROUP BY ALL ORDER BY min(column_id)""", input.toString()));
 
-// Read specific columns: only their column chunks are read from disk
-String first = (String) schema.get(0).get("column_name");
-String last = (String) schema.get(schema.size() - 1).get("column_name"); // customer_id, balance here
-Cli.step("Read specific columns: " + first + ", " + last);
-try (var query = conn.prepareStatement(
-        "SELECT " + sqlName(first) + ", " + sqlName(last) + " FROM read_parquet(?)")) {
+// Read specific columns, named as in the chapter's `columns=['customer_id', 'balance']`: only their column chunks are read from disk.
+
+// Read specific columns: columns=['customer_id', 'balance']; only their column chunks are read from disk
+Cli.step("Read specific columns: customer_id, balance");
+try (var query = conn.prepareStatement("SELECT customer_id, balance FROM read_parquet(?)")) {
     query.setString(1, input.toString());
     try (var rs = query.executeQuery()) {
         Table.print(Db.rows(rs));
     }
+} catch (SQLException e) { // a file of your own may not have the chapter's two columns
+    System.out.println("Not in " + input + ": " + e.getMessage().lines().findFirst().orElse(""));
 }
 
 // Write with partitioning: one folder per date, in the hive layout `date=2024-01-01/`. The whole folder is written beside the target and moved into place.
