@@ -103,7 +103,7 @@ class FilesCsvTest {
     @Test
     void anUnclosedQuoteNamesTheFileAndTheLine() throws Exception {
         Path bad = dir.resolve("bad.csv");
-        Files.writeString(bad, "id,name\n1,Alice\n2,\"Bob\n3,Carol\n");
+        Files.writeString(bad, "customer_id,name,email\n1,Alice,a@example.com\n2,\"Bob,b@example.com\n3,Carol,c@example.com\n");
         Path out = dir.resolve("out.csv");
 
         var run = ScriptRun.run("files-csv", dir, Map.of(), bad.toString(), out.toString());
