@@ -112,6 +112,8 @@ class api_requests {
         Request dataRequest = new Request.Builder()
                 .url(baseUrl + "/data")
                 .header("Authorization", "Bearer " + apiToken)
+                // the chapter sends Content-Type: application/json, which describes a body; a GET has none,
+                // so the header that asks for JSON back is Accept
                 .header("Accept", "application/json")
                 .build();
         System.out.println("GET " + dataRequest.url() + " with Authorization: Bearer " + Env.masked(apiToken));

@@ -165,15 +165,37 @@ class db_postgres {
 
         // Best Practices - Database Connections
 
-        // Use try-with-resources (automatic cleanup), Java's context manager
-        Cli.step("Best practices: try-with-resources");
-        try (var conn2 = DriverManager.getConnection(url, props);
-             var stmt = conn2.createStatement();
-             var rs = stmt.executeQuery("SELECT * FROM customers")) {
-            var rows = Db.rows(rs);
-            System.out.println("Fetched rows: " + rows.size());
+        // Use context managers (automatic cleanup). Two different things share that name:
+        // psycopg2's "with conn:" ends a transaction, commit on success and rollback on an exception, and
+        // leaves the connection OPEN; Java's try-with-resources closes the connection and commits nothing.
+        // Both in Java: a transaction inside try-with-resources (commit, or roll back on an error), then close
+        Cli.step("Best practices: commit on success, roll back on error (with conn:), then close (try-with-resources)");
+        try (var conn2 = DriverManager.getConnection(url, props)) {
+            conn2.setAutoCommit(false); // a transaction, as psycopg2 opens one before the first statement
+            try (var stmt = conn2.createStatement(); var rs = stmt.executeQuery("SELECT * FROM customers")) {
+                var rows = Db.rows(rs);
+                System.out.println("Fetched rows: " + rows.size());
+                conn2.commit();   // the block ended normally: commit, as "with conn:" does
+            } catch (SQLException e) {
+                conn2.rollback(); // the block failed: roll back, as "with conn:" does, and let the error go on
+                throw e;
+            }
+        } // try-with-resources closes the connection here: "with conn:" never does, call conn.close() there
+        System.out.println("Committed, then the connection closed");
+
+        // The same shape when the block fails: the UPDATE before the error does not stay
+        try (var conn2 = DriverManager.getConnection(url, props)) {
+            conn2.setAutoCommit(false);
+            try (var stmt = conn2.createStatement()) {
+                stmt.executeUpdate("UPDATE customers SET total_spent = 0 WHERE customer_id = 101");
+                stmt.executeUpdate("INSERT INTO customers (customer_id, name) VALUES (101, 'Alice again')"); // 101 exists
+                conn2.commit();
+            } catch (SQLException e) {
+                conn2.rollback();
+                System.out.println("Rolled back (" + Db.reason(e) + "); Alice's total_spent is still "
+                        + Db.query(conn2, "SELECT total_spent FROM customers WHERE customer_id = 101").get(0).get("total_spent"));
+            }
         }
-        System.out.println("Connection automatically closed");
 
         // Use parameterized queries (prevent SQL injection): ? placeholders, where psycopg2 writes %s
         Cli.step("Best practices: parameterized queries");

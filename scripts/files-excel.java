@@ -36,8 +36,8 @@ import org.dhatim.fastexcel.reader.Row;
 import org.dhatim.fastexcel.reader.Sheet;
 
 /**
- * Usage: files-excel [input.xlsx] [output.xlsx] [--verbose]
- * Defaults: the sample customers.xlsx; work/output.xlsx, and customers-and-orders.xlsx beside it.
+ * Usage: files-excel [input.xlsx] [output.xlsx] [sheet-name] [--verbose]
+ * Defaults: the sample customers.xlsx; work/output.xlsx, and customers-and-orders.xlsx beside it; the sheet Customers.
  */
 class files_excel {
 
@@ -54,6 +54,7 @@ class files_excel {
         Path input = DataFiles.input(args, 0, "customers.xlsx");
         Path output = DataFiles.output(args, 1, "output.xlsx");
         Path multiSheetOutput = output.resolveSibling("customers-and-orders.xlsx");
+        String sheetName = args.size() > 2 ? args.get(2) : "Customers"; // the sample's sheet; the chapter's is Sheet1
 
         // .xlsx is a zip of XML parts. Say plainly what a file is when it is not one.
         byte[] head;
@@ -71,11 +72,13 @@ class files_excel {
             throw Cli.fail("%s is not an Excel workbook (.xlsx): it does not start like a zip file", input);
         }
 
-        // Read Excel: one sheet (the first; pandas' sheet_name='Sheet1' picks one by name)
-        Cli.step("Read Excel: the first sheet of " + input);
+        // Read Excel: one sheet, by its name, as pd.read_excel('data.xlsx', sheet_name='Sheet1') does
+        Cli.step("Read Excel: sheet '" + sheetName + "' of " + input);
         List<Map<String, Object>> df;
         try (ReadableWorkbook workbook = new ReadableWorkbook(input.toFile())) {
-            Sheet sheet = workbook.getFirstSheet();
+            Sheet sheet = workbook.findSheet(sheetName).orElseThrow(() -> Cli.fail(
+                    "%s has no sheet named '%s' (its sheets: %s): name one as the third argument",
+                    input, sheetName, workbook.getSheets().map(Sheet::getName).toList()));
             System.out.println("Sheet '" + sheet.getName() + "':");
             df = readSheet(sheet);
         } catch (IOException | ExcelReaderException e) {

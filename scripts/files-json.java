@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DESCRIPTION Chapter 5, "JSON Files": Jackson reads a file and writes it pretty-printed, parses a string, and handles nested JSON as a tree and as Java records.
+//DESCRIPTION Chapter 5, "JSON Files": Jackson reads a file, writes and pretty-prints a list of customers built in code, parses a string, and handles nested JSON as a tree and as Java records.
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
@@ -31,6 +31,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** Usage: files-json [input.json] [output.json] [--verbose]   (defaults: the sample customers.json, work/output.json) */
 class files_json {
+
+    // The customers list of "Writing JSON": one record per dict, written in component order
+    record CustomerBalance(int id, String name, double balance) {}
 
     // The nested document as Java types: Jackson binds JSON objects to records by component name
     record Profile(String name, String email) {}
@@ -73,14 +76,18 @@ class files_json {
         System.out.println("Read a JSON " + data.getNodeType().name().toLowerCase()
                 + (data.isContainerNode() ? " of " + data.size() + " entries" : ""));
 
-        // Writing JSON, pretty-printed (temp file, moved into place when complete)
+        // Writing JSON: the customers list built in code, as json.dump(customers, f, indent=2)
+        // (a temp file, moved into place when complete)
         Cli.step("Writing JSON: " + output);
-        DataFiles.writeAtomically(output, temp -> pretty.writeValue(temp.toFile(), data));
-        System.out.println("Wrote " + Files.size(output) + " bytes");
+        List<CustomerBalance> customers = List.of(
+                new CustomerBalance(101, "Alice", 5420.50),
+                new CustomerBalance(102, "Bob", 3210.00));
+        DataFiles.writeAtomically(output, temp -> pretty.writeValue(temp.toFile(), customers));
+        System.out.println("Wrote " + customers.size() + " customers to " + output + " (" + Files.size(output) + " bytes)");
 
-        // Pretty printing
+        // Pretty printing: json.dumps(customers, indent=2)
         Cli.step("Pretty printing");
-        System.out.println(pretty.writeValueAsString(data));
+        System.out.println(pretty.writeValueAsString(customers));
 
         // Parsing JSON string
         Cli.step("Parsing a JSON string");

@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DESCRIPTION Chapter 5, "Parquet Files": DuckDB writes Parquet with snappy, reads it back whole and by column, then writes and reads a dataset partitioned by date (hive layout).
+//DESCRIPTION Chapter 5, "Parquet Files": DuckDB writes Parquet with snappy, reads it back whole, into a table then rows (pq.read_table, to_pandas), and by named columns, then writes and reads a dataset partitioned by date (hive layout).
 //DEPS org.duckdb:duckdb_jdbc:2.0.0.1
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 //SOURCES ../lib/src/main/java/elkit/Cli.java
@@ -25,6 +25,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -85,24 +86,33 @@ class files_parquet {
             throw Cli.fail(e, "%s is not a readable Parquet file: %s", input, e.getMessage().lines().findFirst().orElse(""));
         }
 
-        // The file describes itself: schema, and how each column chunk is compressed
-        Cli.step("Read the schema and the compression from the file's footer");
-        var schema = Db.query(conn, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", input.toString());
-        Table.print(schema);
+        // Read with PyArrow (more control): pq.read_table gives a columnar table that knows its schema,
+        // table.to_pandas() turns it into a DataFrame. DuckDB's counterpart: the file read into a table of
+        // its own (in memory, columnar, typed), then that table's rows in Java
+        Cli.step("Read with more control: into a table (pq.read_table), then into rows (to_pandas)");
+        try (var stmt = conn.createStatement()) {
+            stmt.execute("CREATE OR REPLACE TABLE customers_table AS SELECT * FROM read_parquet(" + sqlString(input) + ")");
+        }
+        Table.print(Db.query(conn, "SELECT column_name, column_type FROM (DESCRIBE customers_table)")); // table.schema
+        List<Map<String, Object>> rows = Db.query(conn, "SELECT * FROM customers_table");              // table.to_pandas()
+        System.out.println("to_pandas(): " + rows.size() + " rows as column -> value maps"
+                + (rows.isEmpty() ? "" : ", the first " + rows.get(0)));
+
+        // Not in the chapter: the footer says how each column chunk is compressed (snappy here)
+        Cli.step("Read the compression of each column from the file's footer");
         Table.print(Db.query(conn, """
                 SELECT path_in_schema AS column_name, compression, sum(num_values) AS num_values
                 FROM parquet_metadata(?) GROUP BY ALL ORDER BY min(column_id)""", input.toString()));
 
-        // Read specific columns: only their column chunks are read from disk
-        String first = (String) schema.get(0).get("column_name");
-        String last = (String) schema.get(schema.size() - 1).get("column_name"); // customer_id, balance here
-        Cli.step("Read specific columns: " + first + ", " + last);
-        try (var query = conn.prepareStatement(
-                "SELECT " + sqlName(first) + ", " + sqlName(last) + " FROM read_parquet(?)")) {
+        // Read specific columns: columns=['customer_id', 'balance']; only their column chunks are read from disk
+        Cli.step("Read specific columns: customer_id, balance");
+        try (var query = conn.prepareStatement("SELECT customer_id, balance FROM read_parquet(?)")) {
             query.setString(1, input.toString());
             try (var rs = query.executeQuery()) {
                 Table.print(Db.rows(rs));
             }
+        } catch (SQLException e) { // a file of your own may not have the chapter's two columns
+            System.out.println("Not in " + input + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
 
         // Write with partitioning: add a date column, then one folder per date (hive layout: date=2024-01-01/)
@@ -151,8 +161,4 @@ class files_parquet {
         return "'" + path.toString().replace("'", "''") + "'";
     }
 
-    /** A column name as a SQL identifier, whatever characters it has. */
-    static String sqlName(String column) {
-        return "\"" + column.replace("\"", "\"\"") + "\"";
-    }
 }

@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
-//DESCRIPTION Chapter 5, "Kafka with kafka-python": a JSON producer (acks=all, idempotent) and a consumer group that commits only after processing, loading orders into SQLite exactly once, with a dead-letter topic.
+//DESCRIPTION Chapter 5, "Kafka with kafka-python": the chapter's message and consumer as it has them, then a JSON producer (acks=all, idempotent) and a consumer group that commits only after processing, loading orders into SQLite exactly once, with a dead-letter topic.
 //DEPS org.apache.kafka:kafka-clients:4.3.2
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0
@@ -22,6 +22,7 @@
 import elkit.Options;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,8 +73,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Usage: queue-kafka [all|produce|consume] [--topic orders] [--db work/orders.db] [--crash-before-commit] [--verbose]
  * Target: KAFKA_BOOTSTRAP_SERVERS; when unset, a local Kafka broker started for this run (with the
- * topics orders and orders.DLT). {@code all} (the default) produces the sample orders, then consumes
- * them into SQLite; {@code produce} and {@code consume} run one half. {@code --crash-before-commit}
+ * topics orders and orders.DLT). {@code all} (the default) produces the chapter's message and the sample
+ * orders, reads the topic as the chapter's consumer does, then consumes it into SQLite; {@code produce}
+ * and {@code consume} run one half. {@code --crash-before-commit}
  * stops the consumer dead after storing a batch and before committing its offsets, as a crash would.
  */
 class queue_kafka {
@@ -80,7 +83,10 @@ class queue_kafka {
     /** An order as the consumer reads it: every field is required. JSON names are snake_case. */
     record Order(int orderId, int customerId, String event, BigDecimal amount, String timestamp) {}
 
-    /** The orders the producer sends: the chapter's message first, then a few more. */
+    /**
+     * The lesson's orders, sent after the chapter's message: the first is the chapter's message with the
+     * order id the loader stores it by, then a few more.
+     */
     static final List<Map<String, Object>> SAMPLE_ORDERS = List.of(
             order(1001, 101, "purchase", "299.99", "2024-01-15T10:30:00"),
             order(1002, 102, "purchase", "45.50", "2024-01-15T10:31:12"),
@@ -126,6 +132,7 @@ class queue_kafka {
             }
             if (!mode.equals("consume")) produce(bootstrapServers, topic);
             if (!mode.equals("produce")) {
+                consumeAsTheChapter(bootstrapServers, topic);
                 consume(bootstrapServers, topic, dbFile, crash);
                 readDeadLetters(bootstrapServers, topic + ".DLT");
             }
@@ -163,18 +170,30 @@ class queue_kafka {
         };
         var producer = new KafkaProducer<>(producerConfig, new StringSerializer(), valueSerializer);
 
-        // Send message: the order id is the key, so every event of one order lands on the same partition, in order
-        Cli.step("Send messages, each with a callback");
+        // Send message: the chapter's message as it has it, a value with no key: producer.send('orders', value=message)
+        Cli.step("Send the chapter's message, then the lesson's orders, each with a callback");
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("customer_id", 101);
+        message.put("event", "purchase");
+        message.put("amount", new BigDecimal("299.99"));
+        message.put("timestamp", "2024-01-15T10:30:00");
+        var outgoing = new ArrayList<ProducerRecord<String, Map<String, Object>>>();
+        outgoing.add(new ProducerRecord<>(topic, message));
+        // Not in the chapter: orders that carry an order id, sent with it as the key, so that every event of one
+        // order lands on the same partition, in order, and the loader below can store each order once by its id
+        for (var order : SAMPLE_ORDERS) {
+            outgoing.add(new ProducerRecord<>(topic, String.valueOf(order.get("order_id")), order));
+        }
         var failures = new ArrayList<Exception>();
-        for (var message : SAMPLE_ORDERS) {
+        for (var record : outgoing) {
             if (!failures.isEmpty()) break; // no broker, no topic: stop rather than wait max.block.ms per message
-            var record = new ProducerRecord<>(topic, String.valueOf(message.get("order_id")), message);
             producer.send(record, (metadata, exception) -> {
                 if (exception != null) {
                     synchronized (failures) { failures.add(exception); }
                 } else {
-                    System.out.printf("Delivered order %s to topic %s, partition %d, offset %d%n",
-                            record.key(), metadata.topic(), metadata.partition(), metadata.offset());
+                    System.out.printf("Delivered %s to topic %s, partition %d, offset %d%n",
+                            record.key() == null ? "the chapter's message (no key)" : "order " + record.key(),
+                            metadata.topic(), metadata.partition(), metadata.offset());
                 }
             });
         }
@@ -183,7 +202,64 @@ class queue_kafka {
         producer.flush();
         producer.close(BROKER_WAIT); // at most 10 s for anything still in flight
         if (!failures.isEmpty()) throw explain(failures.get(0), bootstrapServers, topic, "send to");
-        System.out.println("Flushed and closed: " + SAMPLE_ORDERS.size() + " orders acknowledged by all in-sync replicas");
+        System.out.println("Flushed and closed: " + outgoing.size() + " messages (the chapter's and "
+                + SAMPLE_ORDERS.size() + " orders) acknowledged by all in-sync replicas");
+    }
+
+    static void consumeAsTheChapter(String bootstrapServers, String topic) {
+        var json = new ObjectMapper();
+
+        // Consumer - Read messages, as the chapter has it: no group_id and auto_offset_reset='earliest'.
+        // Without a group nothing is committed, so every run reads the topic again from its beginning
+        Cli.step("Consumer as the chapter has it: no group, from the beginning, every run");
+        var consumerConfig = new Properties();
+        consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerConfig.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) BROKER_WAIT.toMillis());
+        // value_deserializer=lambda m: json.loads(m.decode('utf-8')): a dict, here a Map
+        Deserializer<Map<String, Object>> valueDeserializer = (t, bytes) -> {
+            try {
+                return json.readValue(bytes, new TypeReference<Map<String, Object>>() {});
+            } catch (Exception e) {
+                throw new SerializationException(firstLine(e.getMessage()), e);
+            }
+        };
+        try (var consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), valueDeserializer)) {
+            checkTopic(consumer, bootstrapServers, topic);
+            // With no group, kafka-clients refuses subscribe(): take every partition of the topic, as kafka-python does
+            consumer.assign(consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList());
+            int read = 0;
+            while (!caughtUp(consumer)) { // the chapter's loop waits for more forever; the lesson stops at the end
+                ConsumerRecords<String, Map<String, Object>> messages;
+                try {
+                    messages = consumer.poll(Duration.ofMillis(500));
+                } catch (RecordDeserializationException notJson) { // json.loads raises: the chapter's loop ends here
+                    System.out.printf("Not JSON at %s offset %d (%s): the chapter's consumer would stop here; the lesson goes on%n",
+                            notJson.topicPartition(), notJson.offset(), firstLine(notJson.getCause().getMessage()));
+                    consumer.seek(notJson.topicPartition(), notJson.offset() + 1);
+                    read++;
+                    continue;
+                }
+                for (var message : messages) {
+                    read++;
+                    System.out.println("Received: " + message.value());
+
+                    // Process message
+                    Object customerId = message.value().get("customer_id");
+                    Object amount = message.value().get("amount");
+                    if (customerId == null || amount == null) { // message.value['amount'] raises KeyError in Python
+                        System.out.println("No " + (customerId == null ? "customer_id" : "amount")
+                                + ": the chapter's message.value[...] raises KeyError here; the lesson goes on");
+                        continue;
+                    }
+
+                    // Your processing logic here
+                    System.out.println("Customer " + customerId + " spent $" + amount);
+                }
+            }
+            System.out.println("Read " + read + " messages from the beginning of " + topic
+                    + "; nothing is committed without a group, so the next run reads them all again");
+        }
     }
 
     static void consume(String bootstrapServers, String topic, Path dbFile, boolean crash) throws Exception {
@@ -192,10 +268,11 @@ class queue_kafka {
                 .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
 
-        // Consumer - Read messages
-        Cli.step("Consumer: group " + GROUP_ID + ", earliest offset, JSON values, commits by hand");
+        // Not in the chapter: the same topic loaded into a database, each order once. What each change is for:
+        Cli.step("The lesson's loader: group " + GROUP_ID + ", earliest offset, JSON into Order records, commits by hand");
         var consumerConfig = new Properties();
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // A group: its committed offsets let the next run resume where this one stopped, not at the beginning
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
         // A group with no committed offset starts at the beginning of the topic
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -204,12 +281,18 @@ class queue_kafka {
         // A consumer that dies without saying goodbye loses its partitions after 10 s
         consumerConfig.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         consumerConfig.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) BROKER_WAIT.toMillis());
-        // value_deserializer=lambda m: json.loads(m.decode('utf-8')), into an Order with every field required
+        // value_deserializer=lambda m: json.loads(m.decode('utf-8')), into an Order with every field required:
+        // the table needs them all, and order_id most, since the upsert that stores each order once is keyed on it
         Deserializer<Order> valueDeserializer = (t, bytes) -> {
             try {
                 return json.readValue(bytes, Order.class);
             } catch (Exception e) {
-                throw new SerializationException(firstLine(e.getMessage()), e);
+                String reason = firstLine(e.getMessage());
+                if (reason.equals("Missing creator property 'order_id'")) {
+                    reason = "no order_id, the key the orders table is upserted on: without one the loader cannot store"
+                            + " a message once and only once (the chapter's message has none)";
+                }
+                throw new SerializationException(reason, e);
             }
         };
         var consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), valueDeserializer);

@@ -13,7 +13,7 @@
 
 // # 1. Database drivers: PostgreSQL, SQLite, DuckDB, MySQL
 //
-// The JDBC lessons `scripts/db-postgres.java`, `scripts/db-sqlite.java`, `scripts/db-duckdb.java` and `scripts/db-mysql.java`, cell by cell, in the chapter's order. Every code cell is the scripts' own code (a test keeps them identical); cells marked `// notebook:` exist only here. Build the classpath folder once from the repository root first: `mvn -q -pl notebooks -am package -DskipTests`. The servers are real: the PostgreSQL and MariaDB the lessons start on 127.0.0.1 when `PG_URL` / `MYSQL_URL` are not set (or yours: start the kernel with the `export` lines of `./jbang sandbox postgres`). SQL Server needs a real server and is left to `./jbang db-sqlserver`.
+// The JDBC lessons `scripts/db-postgres.java`, `scripts/db-sqlite.java`, `scripts/db-duckdb.java` and `scripts/db-mysql.java`, cell by cell, in the chapter's order: the PostgreSQL, SQLite and DuckDB examples, then the best practices (psycopg2's, so against PostgreSQL again) and COPY, then MySQL. Every code cell is the scripts' own code (a test keeps them identical); cells marked `// notebook:` exist only here. Build the classpath folder once from the repository root first: `mvn -q -pl notebooks -am package -DskipTests`. The servers are real: the PostgreSQL and MariaDB the lessons start on 127.0.0.1 when `PG_URL` / `MYSQL_URL` are not set (or yours: start the kernel with the `export` lines of `./jbang sandbox postgres`). SQL Server needs a real server and is left to `./jbang db-sqlserver`.
 
 // notebook: load elkit and the lesson libraries (mvn -pl notebooks -am package builds the folder)
 // %jar target/classpath   <- a kernel magic: in JShell the //DEPS lines at the top of this file load the same classes
@@ -147,136 +147,6 @@ results.close();
 cursor.close();
 conn.close();
 System.out.println("Result set, statement and connection closed");
-
-// ## Best Practices: Database Connections
-//
-// try-with-resources is Java's `with`.
-
-// Use try-with-resources (automatic cleanup), Java's context manager
-Cli.step("Best practices: try-with-resources");
-try (var conn2 = DriverManager.getConnection(url, props);
-     var stmt = conn2.createStatement();
-     var rs = stmt.executeQuery("SELECT * FROM customers")) {
-    var rows = Db.rows(rs);
-    System.out.println("Fetched rows: " + rows.size());
-}
-System.out.println("Connection automatically closed");
-
-// Parameterized queries: `?` placeholders; a hostile string stays data.
-
-// Use parameterized queries (prevent SQL injection): ? placeholders, where psycopg2 writes %s
-Cli.step("Best practices: parameterized queries");
-int customerId = 101;
-try (var conn2 = DriverManager.getConnection(url, props);
-     var query = conn2.prepareStatement("SELECT * FROM customers WHERE customer_id = ?")) {
-    query.setInt(1, customerId);
-    try (var rs = query.executeQuery()) {
-        Table.print(Db.rows(rs));
-    }
-}
-
-// A hostile input stays data: the driver sends it apart from the SQL text
-String userInput = "Robert'); DROP TABLE customers;--";
-try (var conn2 = DriverManager.getConnection(url, props)) {
-    try (var insert = conn2.prepareStatement("""
-            INSERT INTO customers (customer_id, name) VALUES (?, ?)
-            ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name""")) {
-        insert.setInt(1, 104);
-        insert.setString(2, userInput);
-        insert.executeUpdate();
-    }
-    var found = Db.query(conn2, "SELECT customer_id, name FROM customers WHERE name = ?", userInput);
-    System.out.println("Stored as plain text and found by name: " + found);
-}
-
-// NEVER do this (SQL injection vulnerability!): string-built SQL turns input into code
-String hostile = "x' OR '1'='1";
-System.out.println("Never build SQL from input. With " + hostile + " it would read:");
-System.out.println("  SELECT * FROM customers WHERE name = '" + hostile + "'   <- matches every row");
-
-// Batch inserts: `addBatch` + `executeBatch` in one transaction; a failure rolls the whole batch back.
-
-// Batch inserts for performance: executemany is addBatch + executeBatch, in one transaction
-Cli.step("Best practices: batch insert in one transaction");
-try (var conn2 = DriverManager.getConnection(url, props);
-     var stmt = conn2.createStatement()) {
-    stmt.execute("DROP TABLE IF EXISTS customers_batch");
-    stmt.execute("CREATE TABLE customers_batch (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
-}
-try (var conn2 = DriverManager.getConnection(url, props);
-     var insert = conn2.prepareStatement("INSERT INTO customers_batch (id, name) VALUES (?, ?)")) {
-    conn2.setAutoCommit(false);
-    for (var row : data) {
-        insert.setInt(1, row.id());
-        insert.setString(2, row.name());
-        insert.addBatch();
-    }
-    try {
-        insert.executeBatch();
-        conn2.commit();
-    } catch (SQLException e) {
-        conn2.rollback(); // all or nothing: none of the batch's rows stay
-        throw Cli.fail("batch insert rolled back, none of its %d rows stored: %s", data.size(), Db.reason(e));
-    }
-}
-System.out.println("Inserted " + data.size() + " rows into customers_batch in one batch, committed once");
-
-// Connection pooling: HikariCP, the counterpart of `SimpleConnectionPool(1, 20, ...)`.
-
-// Use connection pooling for web applications: HikariCP, like pool.SimpleConnectionPool(1, 20, ...)
-Cli.step("Best practices: connection pooling (HikariCP)");
-var poolConfig = new HikariConfig();
-poolConfig.setJdbcUrl(url);
-poolConfig.setUsername(user);
-poolConfig.setPassword(password);
-poolConfig.setMinimumIdle(1);
-poolConfig.setMaximumPoolSize(20);
-poolConfig.setConnectionTimeout(5_000);
-try (var pool = new HikariDataSource(poolConfig)) {
-    for (int request = 1; request <= 3; request++) {
-        // close() hands the connection back to the pool instead of closing it
-        try (var conn2 = pool.getConnection();
-             var stmt = conn2.createStatement();
-             var rs = stmt.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            System.out.println("Request " + request + " served by server process " + rs.getInt(1));
-        }
-    }
-    System.out.println("Open connections in the pool: " + pool.getHikariPoolMXBean().getTotalConnections());
-}
-
-// ## Bulk load with COPY (beyond the chapter)
-
-// Not in the chapter: bulk load with COPY, PostgreSQL's fastest way in (pgjdbc's CopyManager)
-Cli.step("Bulk load with COPY");
-int copyRows = 10_000;
-var csv = new StringBuilder();
-for (int i = 1; i <= copyRows; i++) {
-    csv.append(i).append(",Customer ").append(i).append(",customer").append(i).append("@example.com,")
-            .append(i % 5000).append(".50\n");
-}
-try (var conn2 = DriverManager.getConnection(url, props)) {
-    try (var stmt = conn2.createStatement()) {
-        stmt.execute("DROP TABLE IF EXISTS customers_copy");
-        stmt.execute("CREATE TABLE customers_copy (LIKE customers INCLUDING ALL)");
-    }
-    var copyManager = conn2.unwrap(PGConnection.class).getCopyAPI();
-    long loaded;
-    try {
-        loaded = copyManager.copyIn(
-                "COPY customers_copy (customer_id, name, email, total_spent) FROM STDIN WITH (FORMAT csv)",
-                new StringReader(csv.toString()));
-    } catch (IOException e) {
-        throw new SQLException("COPY could not read its input: " + e.getMessage(), e);
-    }
-    var count = Db.query(conn2, "SELECT COUNT(*) AS n FROM customers_copy").get(0).get("n");
-    System.out.println("COPY loaded " + loaded + " rows; customers_copy now has " + count + " rows");
-}
-
-Cli.step("The customers table now");
-try (var conn2 = DriverManager.getConnection(url, props)) {
-    Table.print(Db.query(conn2, "SELECT * FROM customers ORDER BY customer_id"));
-}
 
 // ## SQLite Example: built-in database
 //
@@ -584,6 +454,162 @@ try (var conn2 = DriverManager.getConnection("jdbc:duckdb:");
     double seconds = (System.nanoTime() - started) / 1e9;
     var count = Db.query(conn2, "SELECT COUNT(*) AS n FROM customers").get(0).get("n");
     System.out.printf("Appended %,d rows in %.2f s; the table has %s rows%n", rows, seconds, count);
+}
+
+// notebook: back to PostgreSQL for the chapter's best practices: the SQLite and DuckDB sections reused the names url and data
+url = pgEnv.get("PG_URL");
+List<BatchRow> data = List.of(new BatchRow(1, "Alice"), new BatchRow(2, "Bob"), new BatchRow(3, "Carol"));
+
+// ## Best Practices: Database Connections
+//
+// The chapter's best practices are psycopg2's, so they run against PostgreSQL again. First, context managers: psycopg2's `with conn:` commits on success and rolls back on an exception, and does **not** close the connection; Java's try-with-resources closes and commits nothing. A transaction inside try-with-resources gives both. The second block fails halfway, and the `UPDATE` before the error does not stay.
+
+// Use context managers (automatic cleanup). Two different things share that name:
+// psycopg2's "with conn:" ends a transaction, commit on success and rollback on an exception, and
+// leaves the connection OPEN; Java's try-with-resources closes the connection and commits nothing.
+// Both in Java: a transaction inside try-with-resources (commit, or roll back on an error), then close
+Cli.step("Best practices: commit on success, roll back on error (with conn:), then close (try-with-resources)");
+try (var conn2 = DriverManager.getConnection(url, props)) {
+    conn2.setAutoCommit(false); // a transaction, as psycopg2 opens one before the first statement
+    try (var stmt = conn2.createStatement(); var rs = stmt.executeQuery("SELECT * FROM customers")) {
+        var rows = Db.rows(rs);
+        System.out.println("Fetched rows: " + rows.size());
+        conn2.commit();   // the block ended normally: commit, as "with conn:" does
+    } catch (SQLException e) {
+        conn2.rollback(); // the block failed: roll back, as "with conn:" does, and let the error go on
+        throw e;
+    }
+} // try-with-resources closes the connection here: "with conn:" never does, call conn.close() there
+System.out.println("Committed, then the connection closed");
+
+// The same shape when the block fails: the UPDATE before the error does not stay
+try (var conn2 = DriverManager.getConnection(url, props)) {
+    conn2.setAutoCommit(false);
+    try (var stmt = conn2.createStatement()) {
+        stmt.executeUpdate("UPDATE customers SET total_spent = 0 WHERE customer_id = 101");
+        stmt.executeUpdate("INSERT INTO customers (customer_id, name) VALUES (101, 'Alice again')"); // 101 exists
+        conn2.commit();
+    } catch (SQLException e) {
+        conn2.rollback();
+        System.out.println("Rolled back (" + Db.reason(e) + "); Alice's total_spent is still "
+                + Db.query(conn2, "SELECT total_spent FROM customers WHERE customer_id = 101").get(0).get("total_spent"));
+    }
+}
+
+// Parameterized queries: `?` placeholders; a hostile string stays data.
+
+// Use parameterized queries (prevent SQL injection): ? placeholders, where psycopg2 writes %s
+Cli.step("Best practices: parameterized queries");
+int customerId = 101;
+try (var conn2 = DriverManager.getConnection(url, props);
+     var query = conn2.prepareStatement("SELECT * FROM customers WHERE customer_id = ?")) {
+    query.setInt(1, customerId);
+    try (var rs = query.executeQuery()) {
+        Table.print(Db.rows(rs));
+    }
+}
+
+// A hostile input stays data: the driver sends it apart from the SQL text
+String userInput = "Robert'); DROP TABLE customers;--";
+try (var conn2 = DriverManager.getConnection(url, props)) {
+    try (var insert = conn2.prepareStatement("""
+            INSERT INTO customers (customer_id, name) VALUES (?, ?)
+            ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name""")) {
+        insert.setInt(1, 104);
+        insert.setString(2, userInput);
+        insert.executeUpdate();
+    }
+    var found = Db.query(conn2, "SELECT customer_id, name FROM customers WHERE name = ?", userInput);
+    System.out.println("Stored as plain text and found by name: " + found);
+}
+
+// NEVER do this (SQL injection vulnerability!): string-built SQL turns input into code
+String hostile = "x' OR '1'='1";
+System.out.println("Never build SQL from input. With " + hostile + " it would read:");
+System.out.println("  SELECT * FROM customers WHERE name = '" + hostile + "'   <- matches every row");
+
+// Batch inserts: `addBatch` + `executeBatch` in one transaction; a failure rolls the whole batch back.
+
+// Batch inserts for performance: executemany is addBatch + executeBatch, in one transaction
+Cli.step("Best practices: batch insert in one transaction");
+try (var conn2 = DriverManager.getConnection(url, props);
+     var stmt = conn2.createStatement()) {
+    stmt.execute("DROP TABLE IF EXISTS customers_batch");
+    stmt.execute("CREATE TABLE customers_batch (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
+}
+try (var conn2 = DriverManager.getConnection(url, props);
+     var insert = conn2.prepareStatement("INSERT INTO customers_batch (id, name) VALUES (?, ?)")) {
+    conn2.setAutoCommit(false);
+    for (var row : data) {
+        insert.setInt(1, row.id());
+        insert.setString(2, row.name());
+        insert.addBatch();
+    }
+    try {
+        insert.executeBatch();
+        conn2.commit();
+    } catch (SQLException e) {
+        conn2.rollback(); // all or nothing: none of the batch's rows stay
+        throw Cli.fail("batch insert rolled back, none of its %d rows stored: %s", data.size(), Db.reason(e));
+    }
+}
+System.out.println("Inserted " + data.size() + " rows into customers_batch in one batch, committed once");
+
+// Connection pooling: HikariCP, the counterpart of `SimpleConnectionPool(1, 20, ...)`.
+
+// Use connection pooling for web applications: HikariCP, like pool.SimpleConnectionPool(1, 20, ...)
+Cli.step("Best practices: connection pooling (HikariCP)");
+var poolConfig = new HikariConfig();
+poolConfig.setJdbcUrl(url);
+poolConfig.setUsername(user);
+poolConfig.setPassword(password);
+poolConfig.setMinimumIdle(1);
+poolConfig.setMaximumPoolSize(20);
+poolConfig.setConnectionTimeout(5_000);
+try (var pool = new HikariDataSource(poolConfig)) {
+    for (int request = 1; request <= 3; request++) {
+        // close() hands the connection back to the pool instead of closing it
+        try (var conn2 = pool.getConnection();
+             var stmt = conn2.createStatement();
+             var rs = stmt.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            System.out.println("Request " + request + " served by server process " + rs.getInt(1));
+        }
+    }
+    System.out.println("Open connections in the pool: " + pool.getHikariPoolMXBean().getTotalConnections());
+}
+
+// ## Bulk load with COPY (beyond the chapter)
+
+// Not in the chapter: bulk load with COPY, PostgreSQL's fastest way in (pgjdbc's CopyManager)
+Cli.step("Bulk load with COPY");
+int copyRows = 10_000;
+var csv = new StringBuilder();
+for (int i = 1; i <= copyRows; i++) {
+    csv.append(i).append(",Customer ").append(i).append(",customer").append(i).append("@example.com,")
+            .append(i % 5000).append(".50\n");
+}
+try (var conn2 = DriverManager.getConnection(url, props)) {
+    try (var stmt = conn2.createStatement()) {
+        stmt.execute("DROP TABLE IF EXISTS customers_copy");
+        stmt.execute("CREATE TABLE customers_copy (LIKE customers INCLUDING ALL)");
+    }
+    var copyManager = conn2.unwrap(PGConnection.class).getCopyAPI();
+    long loaded;
+    try {
+        loaded = copyManager.copyIn(
+                "COPY customers_copy (customer_id, name, email, total_spent) FROM STDIN WITH (FORMAT csv)",
+                new StringReader(csv.toString()));
+    } catch (IOException e) {
+        throw new SQLException("COPY could not read its input: " + e.getMessage(), e);
+    }
+    var count = Db.query(conn2, "SELECT COUNT(*) AS n FROM customers_copy").get(0).get("n");
+    System.out.println("COPY loaded " + loaded + " rows; customers_copy now has " + count + " rows");
+}
+
+Cli.step("The customers table now");
+try (var conn2 = DriverManager.getConnection(url, props)) {
+    Table.print(Db.query(conn2, "SELECT * FROM customers ORDER BY customer_id"));
 }
 
 // ## MySQL: mysql-connector-j, against a real MariaDB

@@ -22,6 +22,7 @@
 import elkit.BigFiles;
 import elkit.Cli;
 import elkit.DataFiles;
+import elkit.Db;
 import elkit.Env;
 import elkit.S3Errors;
 import elkit.Table;
@@ -35,7 +36,6 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
@@ -62,6 +62,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,20 +113,42 @@ System.out.println("S3 client for region " + s3.serviceClientConfiguration().reg
         + ", access key " + env.getOrDefault("AWS_ACCESS_KEY_ID", "from the default chain")
         + ", secret " + Env.masked(env.get("AWS_SECRET_ACCESS_KEY")) + ", bucket " + bucket);
 
-// `upload_file` is `putObject`; `download_file` is `getObject` into a temp file that is moved into place when complete.
+// `upload_file` and `download_file` are managed transfers (in parts, several at a time, above 8 MB): the Transfer Manager's `uploadFile` and `downloadFile`. The download goes to a temp file that is moved into place when complete. Then the single-request calls underneath, `putObject` (one PUT, at most 5 GB) and `getObject` (one GET).
 
-// Upload file to S3
-Cli.step("Upload file to S3");
-s3.putObject(PutObjectRequest.builder().bucket(bucket).key(KEY).build(), RequestBody.fromFile(localFile));
+// Upload file to S3: boto3's upload_file is a managed transfer (in parts, several at a time, above 8 MB).
+// Its Java counterpart is the Transfer Manager's uploadFile, on an asynchronous client with the same settings
+Cli.step("Upload file to S3 (Transfer Manager: uploadFile)");
+S3AsyncClient asyncS3 = configure(S3AsyncClient.builder(), env, local).
+        overrideConfiguration(o -> o.addExecutionInterceptor(errors)
+                .apiCallAttemptTimeout(Duration.ofSeconds(20))).
+        multipartEnabled(true). // the defaults are boto3's TransferConfig: 8 MB threshold, 8 MB parts
+        build();
+S3TransferManager transferManager = S3TransferManager.builder().s3Client(asyncS3).build();
+transferManager.uploadFile(UploadFileRequest.builder()
+        .putObjectRequest(b -> b.bucket(bucket).key(KEY))
+        .source(localFile)
+        .build()).completionFuture().join();
 System.out.println("Uploaded " + localFile + " to s3://" + bucket + "/" + KEY);
 
-// Download file from S3: into a temp file beside the target, moved into place when complete
-Cli.step("Download file from S3");
+// Download file from S3: download_file is the Transfer Manager's downloadFile, into a temp file
+// beside the target, moved into place when complete
+Cli.step("Download file from S3 (Transfer Manager: downloadFile)");
 Path downloaded = Env.workDir().resolve("downloaded_data.csv");
-DataFiles.writeAtomically(downloaded, temp -> s3.getObject(
-        GetObjectRequest.builder().bucket(bucket).key(downloadKey).build(), ResponseTransformer.toFile(temp)));
+DataFiles.writeAtomically(downloaded, temp -> transferManager.downloadFile(DownloadFileRequest.builder()
+        .getObjectRequest(b -> b.bucket(bucket).key(downloadKey))
+        .destination(temp)
+        .build()).completionFuture().join());
 System.out.println("Downloaded s3://" + bucket + "/" + downloadKey + " to " + downloaded
         + " (" + Files.size(downloaded) + " bytes)");
+transferManager.close();
+asyncS3.close();
+
+// The single-request calls underneath: putObject is one PUT (at most 5 GB), getObject one GET
+Cli.step("Single-request calls: putObject and getObject");
+s3.putObject(PutObjectRequest.builder().bucket(bucket).key(KEY).build(), RequestBody.fromFile(localFile));
+var single = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(KEY).build());
+System.out.println("putObject sent " + Files.size(localFile) + " bytes in one PUT; getObject read "
+        + single.asByteArray().length + " bytes back in one GET");
 
 // `list_objects_v2` stops at 1,000 keys; the paginator fetches every page.
 
@@ -145,9 +168,11 @@ for (var page : pages) {
 if (listed > 10) System.out.println("... and " + (listed - 10) + " more");
 System.out.printf(Locale.US, "%,d objects, %,d bytes, in %d page(s)%n", listed, totalBytes, pageCount);
 
-// `pd.read_csv(obj['Body'])`: commons-csv parses the response stream, no temp file.
+// `pd.read_csv(obj['Body'])`: commons-csv parses the response stream as it arrives, no temp file; the list keeps every row, as a DataFrame does. A DataFrame also has column types: DuckDB's `read_csv` infers them (it reads files, not a Java stream, so the object goes to a temp file first).
 
-// Read CSV directly from S3: commons-csv parses the response stream, no temp file
+// Read CSV directly from S3: commons-csv parses the response stream as it arrives, no temp file.
+// Like pd.read_csv, the loop keeps every row: memory grows with the object (handle each record in the
+// loop instead, and it stays flat). And every value is a String here, where a DataFrame has typed columns
 Cli.step("Read CSV directly from S3 into rows");
 var rows = new ArrayList<Map<String, String>>();
 try (var obj = s3.getObject(b -> b.bucket(bucket).key(KEY));
@@ -157,6 +182,24 @@ try (var obj = s3.getObject(b -> b.bucket(bucket).key(KEY));
 }
 System.out.println("Read " + rows.size() + " rows from s3://" + bucket + "/" + KEY + "; the first five:");
 Table.print(rows.subList(0, Math.min(5, rows.size())));
+
+// The typed way, as a DataFrame has it: DuckDB's read_csv infers each column's type. It reads files and
+// URLs, not a Java stream, so the object's stream goes to a temp file first (removed at the end)
+Cli.step("Read the same CSV with column types (DuckDB read_csv)");
+Path objectFile = Files.createTempFile("s3-object-", ".csv");
+try (var obj = s3.getObject(b -> b.bucket(bucket).key(KEY));
+     var duck = DriverManager.getConnection("jdbc:duckdb:")) {
+    Files.copy(obj, objectFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Table.print(Db.query(duck, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_csv(?))",
+            objectFile.toString())); // df.dtypes
+    System.out.println("Typed, so sums and dates work: " + Db.query(duck,
+            "SELECT count(*) AS rows, round(sum(order_total), 2) AS total, max(order_date) AS last FROM read_csv(?)",
+            objectFile.toString()).get(0));
+} catch (java.sql.SQLException e) {
+    throw Cli.fail(e, "DuckDB could not read s3://%s/%s as CSV: %s", bucket, KEY, Db.reason(e));
+} finally {
+    Files.deleteIfExists(objectFile);
+}
 
 // ## AWS S3 - Advanced Operations
 //
@@ -179,11 +222,14 @@ Cli.step("Check if object exists (HeadObject)");
 System.out.println(KEY + " exists: " + objectExists(s3, bucket, KEY));
 System.out.println("raw/2024/01/missing.csv exists: " + objectExists(s3, bucket, "raw/2024/01/missing.csv"));
 
-// Copy object within S3: one bucket here, so source and destination differ by key
+// Copy object within S3: from one bucket to another, as the chapter does (source-bucket to dest-bucket)
 Cli.step("Copy object within S3");
+String destBucket = local ? "dest-bucket" : env.getOrDefault("S3_DEST_BUCKET", bucket);
+if (local) s3.createBucket(b -> b.bucket(destBucket)); // the local endpoint starts with one bucket
+if (destBucket.equals(bucket)) System.out.println("(S3_DEST_BUCKET is not set: copying within " + bucket + ")");
 s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(KEY)
-        .destinationBucket(bucket).destinationKey("processed/2024/01/data.csv"));
-System.out.println("Copied s3://" + bucket + "/" + KEY + " to s3://" + bucket + "/processed/2024/01/data.csv");
+        .destinationBucket(destBucket).destinationKey("processed/2024/01/data.csv"));
+System.out.println("Copied s3://" + bucket + "/" + KEY + " to s3://" + destBucket + "/processed/2024/01/data.csv");
 
 // Delete object: an old file put there first, so there is one to delete
 Cli.step("Delete object");

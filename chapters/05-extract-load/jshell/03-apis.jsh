@@ -106,20 +106,8 @@ try (Response response = client.newCall(new Request.Builder().url(productsUrl).b
 Cli.step("GET with headers (authentication)");
 Request dataRequest = new Request.Builder().
         url(baseUrl + "/data").
-        header("Authorization", "Bearer " + apiToken).
-        header("Accept", "application/json").
-        build();
-System.out.println("GET " + dataRequest.url() + " with Authorization: Bearer " + Env.masked(apiToken));
-try (Response response = client.newCall(dataRequest).execute()) {
-    System.out.println("-> " + response.code());
-    if (response.code() == 401) {
-        throw Cli.fail("GET %s answered 401 Unauthorized: %s", dataRequest.url(), apiToken.isEmpty()
-                ? "API_TOKEN is not set (export API_TOKEN=<your token>)"
-                : "the server rejected the token in API_TOKEN");
-    }
-    JsonNode data = Http.readJson(Http.raiseForStatus(response));
-    System.out.println(data);
-}
+        header("Authorization", "Bearer " + apiToken) /
+        / the chapter sends Content-Type: application/json, which describes a body; a GET has none, / / so the header that asks for JSON back is Accept. header("Accept", "application/json"). build(); System.out.println("GET " + dataRequest.url() + " with Authorization: Bearer " + Env.masked(apiToken)); try (Response response = client.newCall(dataRequest).execute()) { System.out.println("-> " + response.code()); if (response.code() == 401) { throw Cli.fail("GET %s answered 401 Unauthorized: %s", dataRequest.url(), apiToken.isEmpty() ? "API_TOKEN is not set (export API_TOKEN=<your token>)" : "the server rejected the token in API_TOKEN"); } JsonNode data = Http.readJson(Http.raiseForStatus(response)); System.out.println(data); }
 
 // POST request (submit data), expecting `201 Created`:
 
@@ -194,7 +182,7 @@ int totalRetries = 3;
 Set<Integer> statusForcelist = Set.of(429, 500, 502, 503, 504);
 RetryPolicy<Response> retryStrategy = RetryPolicy.<Response>builder().
         withMaxRetries(totalRetries).                                // total=3
-        withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8)).    // backoff_factor=1: wait 1, 2, 4 seconds
+        withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8)).    // the chapter's comment: wait 1, 2, 4 seconds (urllib3: 0, 2, 4)
         handleResultIf(response -> statusForcelist.contains(response.code())). // status_forcelist
         handleIf(Retries::isDroppedConnection).                      // a dropped connection (not a refused one)
         abortIf(response -> !Retries.isIdempotent(response.request())). // allowed_methods: no POST without an Idempotency-Key
@@ -203,7 +191,9 @@ RetryPolicy<Response> retryStrategy = RetryPolicy.<Response>builder().
         onRetryScheduled(event -> System.out.println("  " + Retries.describe(event, totalRetries))).
         build();
 
-// session.mount(...): every call of this session goes through the policy, inside a time limit for the whole call
+// session.mount(...): every call of this session goes through the policy, inside a time limit for the whole call.
+// The chapter mounts its adapter on "https://" only: an http:// API gets no retries there. This session has no
+// such filter: http:// (the local demo API) and https:// alike
 OkHttpClient http = new OkHttpClient.Builder().
         connectTimeout(Duration.ofSeconds(5)).  // to open the connection
         readTimeout(Duration.ofSeconds(10)).    // between two bytes of the answer
@@ -214,6 +204,8 @@ FailsafeCall.FailsafeCallBuilder session = FailsafeCall.with(
         retryStrategy);
 System.out.println(totalRetries + " retries, backoff 1 s, 2 s, 4 s, on " + new TreeSet<>(statusForcelist)
         + " and dropped connections; Retry-After honoured up to " + Retries.MAX_RETRY_AFTER.toSeconds() + " s");
+System.out.println("(the chapter's comment says 1, 2, 4 s; urllib3's Retry sleeps backoff_factor * 2^(n-1)"
+        + " before retry n >= 2 and none before the first: 0 s, 2 s, 4 s. The lesson follows the comment)");
 
 // Make request with retries: the demo API answers 503 twice, then 200. Each retry is printed.
 

@@ -40,40 +40,21 @@ import elkit.DataFiles;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
-// Two helpers of the script: a row of the customers list, and the one-line error for a malformed file (file and line).
+// Two helpers of the script: the check that a file has the columns the chapter's code reads, and the one-line error for a malformed file (file and line).
 
-static Map<String, Object> customer(int id, String name, double balance) {
-    var row = new LinkedHashMap<String, Object>();
-    row.put("id", id);
-    row.put("name", name);
-    row.put("balance", balance);
-    return row;
-}
-
-/** A value in quotes, with a newline inside it shown as \n (as Python's repr does), so it stays on one line. */
-static String quoted(String value) {
-    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"")
-            .replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "\"";
-}
-
-/** A row as Python prints a list: each value quoted, so a learner can count the fields. */
-static String show(List<String> row) {
-    return row.stream().map(value -> quoted(value)).collect(Collectors.joining(", ", "[", "]"));
-}
-
-/** A record as Python prints a dict: "column": "value". */
-static String show(Map<String, String> record) {
-    return record.entrySet().stream().map(e -> quoted(e.getKey()) + ": " + quoted(e.getValue()))
-            .collect(Collectors.joining(", ", "{", "}"));
+/** The chapter's code unpacks three fields by position (Method 1), then reads name and email by name (Method 2). */
+static void requireChapterColumns(Path file, List<String> header) {
+    if (header.size() < 3 || !header.containsAll(List.of("name", "email"))) {
+        throw Cli.fail("%s has the columns %s; the chapter's code needs at least three, among them name and email", file, header);
+    }
 }
 
 /** commons-csv says "(startline 3) EOF reached before ...": say which file and line, in words. */
@@ -95,33 +76,39 @@ Path dataLocation = DataFiles.input(args, 0, "customers.csv");
 Path output = DataFiles.output(args, 1, "output.csv");
 System.out.println("Reading " + dataLocation);
 
-// Method 1, list of lists, the header row taken off first. `DataFiles.reader` skips the byte order mark, as Python's `encoding='utf-8-sig'` does.
+// Method 1, list of lists, the header row taken off first: `customer_id, name, email = row` reads the fields by position. The sample's fourth column (an address on two lines inside quotes) is left aside. `DataFiles.reader` skips the byte order mark, as Python's `encoding='utf-8-sig'` does.
 
 // Method 1: List of lists. DataFiles.reader is UTF-8 and skips a byte order mark (Excel writes one)
-Cli.step("Method 1: list of lists (header skipped)");
+Cli.step("Method 1: list of lists (header skipped), fields by position");
 CSVFormat csv = CSVFormat.DEFAULT; // RFC 4180: quotes, commas and newlines inside quotes, CRLF or LF
 try (var csvfile = DataFiles.reader(dataLocation); var csvreader = csv.parse(csvfile)) {
     var rows = csvreader.iterator();
     List<String> header = rows.hasNext() ? rows.next().toList() : List.of(); // Skip header
-    System.out.println("header: " + show(header));
+    requireChapterColumns(dataLocation, header);
+    if (!header.subList(0, 3).equals(List.of("customer_id", "name", "email"))) { // unpacking trusts the order
+        System.out.println("(by position the first three columns are " + header.subList(0, 3) + ": Method 2 reads by name)");
+    }
     while (rows.hasNext()) {
-        List<String> row = rows.next().toList();
-        System.out.println(row.size() + " fields: " + show(row)); // quoted, a newline as \n: countable
+        CSVRecord row = rows.next();
+        // customer_id, name, email = row: by position (the sample's 4th column, address, is left aside)
+        String customerId = row.get(0), name = row.get(1), email = row.get(2);
+        System.out.println(name + ": " + email);
     }
 } catch (UncheckedIOException | IllegalArgumentException e) {
     throw malformed(dataLocation, e);
+} catch (ArrayIndexOutOfBoundsException e) { // Python: ValueError: not enough values to unpack
+    throw Cli.fail("%s has a row with fewer than 3 fields: customer_id, name, email = row needs 3", dataLocation);
 }
 
-// Method 2 is `DictReader`: `setHeader()` with no names means "the first record names the columns".
+// Method 2 is `DictReader`: `setHeader()` with no names means "the first record names the columns", and `row.get("name")` is `row['name']`.
 
 // Method 2: Dictionary reader (better for named columns): the first record names the columns
-Cli.step("Method 2: header -> value maps (DictReader)");
+Cli.step("Method 2: dictionary reader, fields by column name (DictReader)");
 CSVFormat dictReader = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
 int count = 0;
 try (var csvfile = DataFiles.reader(dataLocation); var csvreader = dictReader.parse(csvfile)) {
     for (CSVRecord row : csvreader) {
-        Map<String, String> record = row.toMap();
-        System.out.println(show(record));
+        System.out.println(row.get("name") + ": " + row.get("email")); // row['name'], row['email']
         count++;
     }
 } catch (UncheckedIOException | IllegalArgumentException e) {
@@ -129,21 +116,22 @@ try (var csvfile = DataFiles.reader(dataLocation); var csvreader = dictReader.pa
 }
 System.out.println("Read " + count + " records from " + dataLocation);
 
-// Writing is `DictWriter`: the format carries the header; `printRecord` quotes only what needs quoting. The file is written to a temp file and moved into place when complete.
+// Writing is `DictWriter`: the format carries the header, and each value is looked up by its field name (the `Map.of` dicts keep no order). `printRecord` quotes only what needs quoting. The file is written to a temp file and moved into place when complete.
 
-// Writing CSV
+// Writing CSV: dicts, unordered in Java (Map.of), written by field name as DictWriter does
 Cli.step("Writing CSV with a header (DictWriter)");
 List<Map<String, Object>> customers = List.of(
-        customer(101, "Alice", 5420.50),
-        customer(102, "Bob", 3210.00),
-        customer(103, "Carol \"CJ\" Lee, Jr.", 8750.25)); // needs quoting: a comma and quotes
+        Map.of("id", 101, "name", "Alice", "balance", 5420.50),
+        Map.of("id", 102, "name", "Bob", "balance", 3210.00),
+        Map.of("id", 103, "name", "Carol \"CJ\" Lee, Jr.", "balance", 8750.25)); // needs quoting: a comma and quotes
 
 String[] fieldnames = {"id", "name", "balance"};
 CSVFormat dictWriter = CSVFormat.DEFAULT.builder().setHeader(fieldnames).get(); // writes the header first
 DataFiles.writeAtomically(output, temp -> { // a temp file, moved into place only when complete
     try (var csvfile = Files.newBufferedWriter(temp); var writer = dictWriter.print(csvfile)) {
         for (var customer : customers) {
-            writer.printRecord(customer.values()); // writerows: values in fieldnames order
+            // writerows: each value looked up by its field name, so the dict's own order does not matter
+            writer.printRecord(Arrays.stream(fieldnames).map(customer::get).toList());
         }
     }
 });
@@ -174,6 +162,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 // The nested customer document as records:
 
+// The customers list of "Writing JSON": one record per dict, written in component order
+record CustomerBalance(int id, String name, double balance) {}
+
 // The nested document as Java types: Jackson binds JSON objects to records by component name
 record Profile(String name, String email) {}
 record Order(@JsonProperty("order_id") int orderId, double total) {}
@@ -200,7 +191,7 @@ ObjectWriter pretty = mapper.writer(new DefaultPrettyPrinter()
         .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
                 .withArrayEmptySeparator("").withObjectEmptySeparator(""))); // [] and {}, not [ ] and { }
 
-// Reading a file, then writing it pretty-printed. A syntax error names the file, the line and the column.
+// Reading a file (`json.load`), then writing the chapter's `customers`, a list built in code (records, written in component order, as `json.dump(customers, f, indent=2)` writes the dicts). A syntax error names the file, the line and the column.
 
 // Reading JSON
 Cli.step("Reading JSON: " + input);
@@ -214,14 +205,18 @@ if (data.isMissingNode()) throw Cli.fail("%s is empty: no JSON document in it", 
 System.out.println("Read a JSON " + data.getNodeType().name().toLowerCase()
         + (data.isContainerNode() ? " of " + data.size() + " entries" : ""));
 
-// Writing JSON, pretty-printed (temp file, moved into place when complete)
+// Writing JSON: the customers list built in code, as json.dump(customers, f, indent=2)
+// (a temp file, moved into place when complete)
 Cli.step("Writing JSON: " + output);
-DataFiles.writeAtomically(output, temp -> pretty.writeValue(temp.toFile(), data));
-System.out.println("Wrote " + Files.size(output) + " bytes");
+List<CustomerBalance> customers = List.of(
+        new CustomerBalance(101, "Alice", 5420.50),
+        new CustomerBalance(102, "Bob", 3210.00));
+DataFiles.writeAtomically(output, temp -> pretty.writeValue(temp.toFile(), customers));
+System.out.println("Wrote " + customers.size() + " customers to " + output + " (" + Files.size(output) + " bytes)");
 
-// Pretty printing
+// Pretty printing: json.dumps(customers, indent=2)
 Cli.step("Pretty printing");
-System.out.println(pretty.writeValueAsString(data));
+System.out.println(pretty.writeValueAsString(customers));
 
 // Parsing JSON string
 Cli.step("Parsing a JSON string");
@@ -275,16 +270,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** COPY ... TO takes the file name as a SQL literal, not a ? parameter: quote it. */
 static String sqlString(Path path) {
     return "'" + path.toString().replace("'", "''") + "'";
-}
-
-/** A column name as a SQL identifier, whatever characters it has. */
-static String sqlName(String column) {
-    return "\"" + column.replace("\"", "\"\"") + "\"";
 }
 
 Path given = args.isEmpty() ? null : Path.of(args.get(0));
@@ -316,7 +307,7 @@ DataFiles.writeAtomically(customersFile, temp -> {
 });
 System.out.println("Wrote " + customersFile + " (" + Files.size(customersFile) + " bytes)");
 
-// Read it back whole, look at the footer (schema, codec of each column chunk), then read only two columns.
+// Read it back whole (`pd.read_parquet`), then with more control: `pq.read_table` gives an Arrow table that knows its schema and `to_pandas()` a DataFrame; here the file goes into a DuckDB table of its own, and its rows into Java maps. The footer (beyond the chapter) tells each column chunk's codec.
 
 // Read Parquet: the file given as an argument, else the one just written
 Path input = given != null ? DataFiles.input(given) : customersFile;
@@ -330,24 +321,35 @@ try (var query = conn.prepareStatement("SELECT * FROM read_parquet(?)")) {
     throw Cli.fail(e, "%s is not a readable Parquet file: %s", input, e.getMessage().lines().findFirst().orElse(""));
 }
 
-// The file describes itself: schema, and how each column chunk is compressed
-Cli.step("Read the schema and the compression from the file's footer");
-var schema = Db.query(conn, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", input.toString());
-Table.print(schema);
+// Read with PyArrow (more control): pq.read_table gives a columnar table that knows its schema,
+// table.to_pandas() turns it into a DataFrame. DuckDB's counterpart: the file read into a table of
+// its own (in memory, columnar, typed), then that table's rows in Java
+Cli.step("Read with more control: into a table (pq.read_table), then into rows (to_pandas)");
+try (var stmt = conn.createStatement()) {
+    stmt.execute("CREATE OR REPLACE TABLE customers_table AS SELECT * FROM read_parquet(" + sqlString(input) + ")");
+}
+Table.print(Db.query(conn, "SELECT column_name, column_type FROM (DESCRIBE customers_table)")); // table.schema
+List<Map<String, Object>> rows = Db.query(conn, "SELECT * FROM customers_table");              // table.to_pandas()
+System.out.println("to_pandas(): " + rows.size() + " rows as column -> value maps"
+        + (rows.isEmpty() ? "" : ", the first " + rows.get(0)));
+
+// Not in the chapter: the footer says how each column chunk is compressed (snappy here)
+Cli.step("Read the compression of each column from the file's footer");
 Table.print(Db.query(conn, """
         SELECT path_in_schema AS column_name, compression, sum(num_values) AS num_values
         FROM parquet_metadata(?) GROUP BY ALL ORDER BY min(column_id)""", input.toString()));
 
-// Read specific columns: only their column chunks are read from disk
-String first = (String) schema.get(0).get("column_name");
-String last = (String) schema.get(schema.size() - 1).get("column_name"); // customer_id, balance here
-Cli.step("Read specific columns: " + first + ", " + last);
-try (var query = conn.prepareStatement(
-        "SELECT " + sqlName(first) + ", " + sqlName(last) + " FROM read_parquet(?)")) {
+// Read specific columns, named as in the chapter's `columns=['customer_id', 'balance']`: only their column chunks are read from disk.
+
+// Read specific columns: columns=['customer_id', 'balance']; only their column chunks are read from disk
+Cli.step("Read specific columns: customer_id, balance");
+try (var query = conn.prepareStatement("SELECT customer_id, balance FROM read_parquet(?)")) {
     query.setString(1, input.toString());
     try (var rs = query.executeQuery()) {
         Table.print(Db.rows(rs));
     }
+} catch (SQLException e) { // a file of your own may not have the chapter's two columns
+    System.out.println("Not in " + input + ": " + e.getMessage().lines().findFirst().orElse(""));
 }
 
 // Write with partitioning: one folder per date, in the hive layout `date=2024-01-01/`. The whole folder is written beside the target and moved into place.
@@ -581,6 +583,7 @@ static void writeSheet(Worksheet sheet, List<Map<String, Object>> rows) {
 Path input = DataFiles.input(args, 0, "customers.xlsx");
 Path output = DataFiles.output(args, 1, "output.xlsx");
 Path multiSheetOutput = output.resolveSibling("customers-and-orders.xlsx");
+String sheetName = args.size() > 2 ? args.get(2) : "Customers"; // the sample's sheet; the chapter's is Sheet1
 
 // .xlsx is a zip of XML parts. Say plainly what a file is when it is not one.
 byte[] head;
@@ -598,11 +601,13 @@ if (!ReadableWorkbook.isOOXMLZipHeader(head)) {
     throw Cli.fail("%s is not an Excel workbook (.xlsx): it does not start like a zip file", input);
 }
 
-// Read Excel: one sheet (the first; pandas' sheet_name='Sheet1' picks one by name)
-Cli.step("Read Excel: the first sheet of " + input);
+// Read Excel: one sheet, by its name, as pd.read_excel('data.xlsx', sheet_name='Sheet1') does
+Cli.step("Read Excel: sheet '" + sheetName + "' of " + input);
 List<Map<String, Object>> df;
 try (ReadableWorkbook workbook = new ReadableWorkbook(input.toFile())) {
-    Sheet sheet = workbook.getFirstSheet();
+    Sheet sheet = workbook.findSheet(sheetName).orElseThrow(() -> Cli.fail(
+            "%s has no sheet named '%s' (its sheets: %s): name one as the third argument",
+            input, sheetName, workbook.getSheets().map(Sheet::getName).toList()));
     System.out.println("Sheet '" + sheet.getName() + "':");
     df = readSheet(sheet);
 } catch (IOException | ExcelReaderException e) {

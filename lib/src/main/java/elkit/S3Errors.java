@@ -26,11 +26,18 @@ public final class S3Errors implements ExecutionInterceptor {
 
     private final String endpoint;
     private final Map<Throwable, String> failedCalls = Collections.synchronizedMap(new IdentityHashMap<>());
-    private volatile String lastFailedCall = "an S3 call";
+    private volatile String lastFailedCall;
+    private volatile String lastStartedCall; // for a failure after the call itself, as in a multipart download
 
     /** {@code endpoint}: what to name in a message (the URL the user gave, or "AWS"). */
     public S3Errors(String endpoint) {
         this.endpoint = endpoint;
+    }
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        lastStartedCall = (operation == null ? "S3 call" : operation) + " " + target(context.request());
     }
 
     @Override
@@ -51,7 +58,8 @@ public final class S3Errors implements ExecutionInterceptor {
         for (Throwable t = e; t != null && call == null; t = t.getCause() == t ? null : t.getCause()) {
             call = failedCalls.get(t);
         }
-        var failure = Cli.fail("%s at %s failed: %s", call != null ? call : lastFailedCall, endpoint, reason(e));
+        if (call == null) call = lastFailedCall != null ? lastFailedCall : lastStartedCall;
+        var failure = Cli.fail("%s at %s failed: %s", call != null ? call : "an S3 call", endpoint, reason(e));
         failure.initCause(thrown); // for --verbose
         return failure;
     }

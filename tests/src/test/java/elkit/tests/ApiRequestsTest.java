@@ -102,6 +102,11 @@ class ApiRequestsTest {
             assertThat(post.get(0).getBody().utf8())
                     .isEqualTo("{\"customer_id\":101,\"order_total\":299.99,\"items\":[\"laptop\",\"mouse\"]}");
             assertThat(post.get(0).getHeaders().get("Content-Type")).isEqualTo("application/json; charset=utf-8");
+            // the GET with headers: a GET has no body, so Accept (not the chapter's Content-Type) asks for JSON
+            var get = other.requestsTo("/api/v1/data");
+            assertThat(get).hasSize(1);
+            assertThat(get.get(0).getHeaders().get("Accept")).isEqualTo("application/json");
+            assertThat(get.get(0).getHeaders().get("Content-Type")).isNull();
             assertThat(other.requestsTo("/api/v1/products").get(0).getUrl().query())
                     .isEqualTo("limit=10&offset=0&category=electronics");
         }

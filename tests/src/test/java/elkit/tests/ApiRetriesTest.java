@@ -40,6 +40,9 @@ class ApiRetriesTest {
         String base = api.url() + "/v1";
         assertThat(run.out())
                 .doesNotContain("is not set: started")
+                // the chapter's comment (1, 2, 4 s) against what urllib3 really sleeps (0, 2, 4 s), said plainly
+                .contains("(the chapter's comment says 1, 2, 4 s; urllib3's Retry sleeps backoff_factor * 2^(n-1)"
+                        + " before retry n >= 2 and none before the first: 0 s, 2 s, 4 s. The lesson follows the comment)")
                 // 503 twice, then 200: two retries with backoff 1 s then 2 s
                 .containsPattern("retry 1/3 in 1 s: GET " + base + "/data\\?fail=503&times=2&fault_id=\\w+-503 answered 503 Service Unavailable")
                 .containsPattern("retry 2/3 in 2 s: GET " + base + "/data\\?fail=503\\S* answered 503 Service Unavailable")

@@ -77,8 +77,9 @@ class CloudS3Test {
             store.putBlob(LocalS3.BUCKET, store.blobBuilder(String.format("raw/2024/02/part-%04d.csv", i)).payload("x").build());
         }
         store.putBlob(LocalS3.BUCKET, store.blobBuilder("raw/2023/not-listed.csv").payload("x").build());
+        store.createContainerInLocation(null, "dest-bucket-a"); // the chapter copies between two buckets
         try {
-            var run = ScriptRun.run("cloud-s3", dir, server.env(), ORDERS.toString(), "--skip-large");
+            var run = ScriptRun.run("cloud-s3", dir, env("S3_DEST_BUCKET", "dest-bucket-a"), ORDERS.toString(), "--skip-large");
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.err()).isEmpty();
@@ -92,7 +93,16 @@ class CloudS3Test {
                             "# Read CSV directly from S3 into rows", "# Check if object exists (HeadObject)",
                             "# Copy object within S3", "# Delete object", "# Generate presigned URL (temporary access)",
                             "# Upload with metadata")
-                    .contains("Uploaded " + ORDERS + " to s3://my-data-bucket/raw/2024/01/data.csv")
+                    // upload_file and download_file are managed transfers: the Transfer Manager's uploadFile and downloadFile
+                    .contains("# Upload file to S3 (Transfer Manager: uploadFile)\nUploaded " + ORDERS + " to s3://my-data-bucket/raw/2024/01/data.csv")
+                    .contains("# Download file from S3 (Transfer Manager: downloadFile)")
+                    .contains("# Single-request calls: putObject and getObject\nputObject sent " + orders.length()
+                            + " bytes in one PUT; getObject read " + orders.length() + " bytes back in one GET")
+                    // what a DataFrame has and a list of string maps has not: column types
+                    .contains("# Read the same CSV with column types (DuckDB read_csv)\ncolumn_name | column_type\n"
+                            + "------------+------------\norder_id    | BIGINT\ncustomer_id | BIGINT\norder_date  | DATE\n"
+                            + "order_total | DOUBLE\n(4 rows)\nTyped, so sums and dates work: {rows=40, total=18928.3, last=2024-06-11}")
+                    .contains("Copied s3://my-data-bucket/raw/2024/01/data.csv to s3://dest-bucket-a/processed/2024/01/data.csv")
                     .contains("Downloaded s3://my-data-bucket/raw/2024/01/data.csv to " + dir.resolve("work/downloaded_data.csv")
                             + " (" + orders.length() + " bytes)")
                     .contains("1,201 objects, " + String.format("%,d", orders.length() + 1_200) + " bytes, in 2 page(s)")
@@ -109,7 +119,10 @@ class CloudS3Test {
                     .contains("(--skip-large: the 64 MB multipart transfer is skipped)");
             // the state it left: the objects in the bucket and the file on disk
             assertThat(object("raw/2024/01/data.csv")).isEqualTo(orders);
-            assertThat(object("processed/2024/01/data.csv")).isEqualTo(orders);
+            assertThat(object("processed/2024/01/data.csv")).as("copied to the other bucket, not this one").isNull();
+            try (InputStream in = store.getBlob("dest-bucket-a", "processed/2024/01/data.csv").getPayload().openStream()) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(orders);
+            }
             assertThat(object("old/file.csv")).isNull();
             var meta = store.blobMetadata(LocalS3.BUCKET, "data.csv");
             assertThat(meta.getUserMetadata()).containsEntry("source", "api").containsEntry("upload_date", "2024-01-15");
@@ -119,6 +132,7 @@ class CloudS3Test {
         } finally {
             for (int i = 0; i < 1_200; i++) store.removeBlob(LocalS3.BUCKET, String.format("raw/2024/02/part-%04d.csv", i));
             store.removeBlob(LocalS3.BUCKET, "raw/2023/not-listed.csv");
+            store.deleteContainer("dest-bucket-a");
         }
     }
 
@@ -135,6 +149,7 @@ class CloudS3Test {
                 .containsPattern("\\[elkit\\] AWS_ENDPOINT_URL is not set: started a local S3 endpoint \\(S3Proxy, in memory, not AWS\\) "
                         + "on http://127\\.0\\.0\\.1:\\d+ in [\\d.]+ s with bucket my-data-bucket; it stops at the end")
                 .contains("Read 40 rows from s3://my-data-bucket/raw/2024/01/data.csv")
+                .contains("Copied s3://my-data-bucket/raw/2024/01/data.csv to s3://dest-bucket/processed/2024/01/data.csv")
                 .contains("Plain HTTP GET of the presigned URL: HTTP 200")
                 .contains("upload   [#####     ]  50% 33,554,432/67,108,864 bytes", "upload   [##########] 100% 67,108,864/67,108,864 bytes")
                 .contains("download [##########] 100% 67,108,864/67,108,864 bytes")

@@ -62,5 +62,12 @@ class DbPostgresTest extends DbServerLessonTest {
 
         assertThat(run.out()).contains("Request 3 served by server process", "COPY loaded 10000 rows; customers_copy now has 10000 rows");
         assertThat(query("SELECT COUNT(*) AS n FROM customers_copy")).containsExactly(Map.of("n", 10_000L));
+        // psycopg2's "with conn:" (commit or roll back) and try-with-resources (close), both: a failed block leaves nothing
+        assertThat(run.out()).contains("# Best practices: commit on success, roll back on error (with conn:), then close (try-with-resources)",
+                "Committed, then the connection closed",
+                "Rolled back (ERROR: duplicate key value violates unique constraint \"customers_pkey\" Detail: Key (customer_id)=(101)"
+                        + " already exists.); Alice's total_spent is still 5420.50");
+        assertThat(query("SELECT name, total_spent FROM customers WHERE customer_id = 101"))
+                .containsExactly(Map.of("name", "Alice Johnson", "total_spent", new java.math.BigDecimal("5420.50")));
     }
 }

@@ -29,12 +29,12 @@ class FilesCsvTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
         // the sample has a BOM, CRLF line ends, a quoted comma, doubled quotes and a quoted newline
+        // the sample has a BOM, CRLF line ends, a quoted comma, doubled quotes and a quoted newline (in its 4th column)
+        String nameEmail = "Alice Johnson: alice@example.com\nSmith, Bob: bob@example.com\nCarol \"CJ\" Lee: carol@example.com\n";
         assertThat(run.out())
-                .contains("# Method 1: list of lists (header skipped)")
-                .contains("header: [\"customer_id\", \"name\", \"email\", \"address\"]")
-                .contains("4 fields: [\"102\", \"Smith, Bob\", \"bob@example.com\", \"Flat 3\\n8 High Street\"]\n")
-                .contains("{\"customer_id\": \"101\", \"name\": \"Alice Johnson\", \"email\": \"alice@example.com\", \"address\": \"12 Main St\"}")
-                .contains("{\"customer_id\": \"103\", \"name\": \"Carol \\\"CJ\\\" Lee\", \"email\": \"carol@example.com\", \"address\": \"5 Oak Ave\"}")
+                .contains("# Method 1: list of lists (header skipped), fields by position\n" + nameEmail)
+                .contains("# Method 2: dictionary reader, fields by column name (DictReader)\n" + nameEmail)
+                .doesNotContain("by position the first three columns")
                 .contains("Read 3 records from chapters/05-extract-load/data/files/customers.csv")
                 .contains("Wrote 3 rows to " + work.resolve("output.csv"));
         Path output = work.resolve("output.csv");
@@ -52,7 +52,7 @@ class FilesCsvTest {
     @Test
     void itReadsAUsersOwnFileWithLfEndingsAndNoBomAndWritesWhereItIsTold() throws Exception {
         Path mine = dir.resolve("mine.csv");
-        Files.writeString(mine, "sku,label\nA-1,\"multi\nline, with comma\"\nB-2,plain\n", StandardCharsets.UTF_8);
+        Files.writeString(mine, "customer_id,name,email\n7,\"Multi\nLine, Jr.\",m@example.com\n8,Plain,p@example.com\n", StandardCharsets.UTF_8);
         Path out = dir.resolve("out.csv");
 
         var run = ScriptRun.run("files-csv", dir, Map.of(), mine.toString(), out.toString());
@@ -60,18 +60,50 @@ class FilesCsvTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out())
                 .contains("Reading " + mine)
-                .contains("header: [\"sku\", \"label\"]")
-                .contains("{\"sku\": \"A-1\", \"label\": \"multi\\nline, with comma\"}")
-                .contains("{\"sku\": \"B-2\", \"label\": \"plain\"}")
+                .contains("Multi\nLine, Jr.: m@example.com\nPlain: p@example.com\n")
                 .contains("Read 2 records from " + mine);
         assertThat(out).exists();
         assertThat(Python.run(dir, PY_DICT_READER, out.toString())).contains("\"name\": \"Carol \\\"CJ\\\" Lee, Jr.\"");
     }
 
     @Test
+    void method1ReadsByPositionAndMethod2ByNameSoOnlyMethod2SurvivesAnotherColumnOrder() throws Exception {
+        Path reordered = Files.writeString(dir.resolve("reordered.csv"), "email,name,customer_id\nann@example.com,Ann,1\n");
+
+        var run = ScriptRun.run("files-csv", dir, Map.of(), reordered.toString(), dir.resolve("out.csv").toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out())
+                // customer_id, name, email = row: the third field is the id here
+                .contains("# Method 1: list of lists (header skipped), fields by position\n"
+                        + "(by position the first three columns are [email, name, customer_id]: Method 2 reads by name)\n"
+                        + "Ann: 1\n")
+                // row['name'], row['email']: found by the header, wherever they stand
+                .contains("# Method 2: dictionary reader, fields by column name (DictReader)\nAnn: ann@example.com\n");
+    }
+
+    @Test
+    void aFileWithoutTheChaptersColumnsOrWithAShortRowIsOneClearLine() throws Exception {
+        Path sku = Files.writeString(dir.resolve("sku.csv"), "sku,label\nA-1,plain\n");
+        Path shortRow = Files.writeString(dir.resolve("short.csv"), "customer_id,name,email\n1,Ann\n");
+        Path out = dir.resolve("out.csv");
+
+        var noColumns = ScriptRun.run("files-csv", dir, Map.of(), sku.toString(), out.toString());
+        var tooShort = ScriptRun.run("files-csv", dir, Map.of(), shortRow.toString(), out.toString());
+
+        assertThat(noColumns.exitCode()).isEqualTo(1);
+        assertThat(noColumns.err().lines().toList()).containsExactly("files-csv: " + sku
+                + " has the columns [sku, label]; the chapter's code needs at least three, among them name and email");
+        assertThat(tooShort.exitCode()).isEqualTo(1);
+        assertThat(tooShort.err().lines().toList()).containsExactly("files-csv: " + shortRow
+                + " has a row with fewer than 3 fields: customer_id, name, email = row needs 3");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void anUnclosedQuoteNamesTheFileAndTheLine() throws Exception {
         Path bad = dir.resolve("bad.csv");
-        Files.writeString(bad, "id,name\n1,Alice\n2,\"Bob\n3,Carol\n");
+        Files.writeString(bad, "customer_id,name,email\n1,Alice,a@example.com\n2,\"Bob,b@example.com\n3,Carol,c@example.com\n");
         Path out = dir.resolve("out.csv");
 
         var run = ScriptRun.run("files-csv", dir, Map.of(), bad.toString(), out.toString());

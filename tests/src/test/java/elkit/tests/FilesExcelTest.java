@@ -103,15 +103,33 @@ class FilesExcelTest {
         Python.run(dir, PY_WRITE_XLSX, mine.toString());
         Path out = dir.resolve("report.xlsx");
 
-        var run = ScriptRun.run("files-excel", dir, Map.of(), mine.toString(), out.toString());
+        // sheet_name='Inventory': a sheet is read by its name, as pd.read_excel does
+        var run = ScriptRun.run("files-excel", dir, Map.of(), mine.toString(), out.toString(), "Inventory");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out())
-                .contains("Sheet 'Inventory':", "A-1 |   5", "B-2 | 7.5", "sheet_names: [Inventory]")
+                .contains("# Read Excel: sheet 'Inventory' of " + mine + "\nSheet 'Inventory':", "A-1 |   5", "B-2 | 7.5", "sheet_names: [Inventory]")
                 .contains("Wrote 2 rows to " + out);
         assertThat(Python.run(dir, PY_XLSX, out.toString()))
                 .isEqualTo("{\"Customers\": [[\"sku\", \"qty\"], [\"A-1\", 5.0], [\"B-2\", 7.5]]}\n");
         assertThat(dir.resolve("customers-and-orders.xlsx")).isRegularFile();
+    }
+
+    @Test
+    void aSheetIsReadByItsNameAndOneThatIsNotThereIsOneClearLine() throws Exception {
+        String sample = Repo.path("chapters/05-extract-load/data/files/customers.xlsx").toString();
+        Path out = dir.resolve("out.xlsx");
+
+        var orders = ScriptRun.run("files-excel", dir, Map.of(), sample, out.toString(), "Orders");
+        var sheet1 = ScriptRun.run("files-excel", dir, Map.of(), sample, dir.resolve("other.xlsx").toString(), "Sheet1");
+
+        assertThat(orders.exitCode()).as(orders.toString()).isZero();
+        // the second sheet, found by its name: not the first one
+        assertThat(orders.out()).contains("# Read Excel: sheet 'Orders' of " + sample + "\nSheet 'Orders':\norder_id | customer_id | total");
+        assertThat(sheet1.exitCode()).isEqualTo(1);
+        assertThat(sheet1.err().lines().toList()).containsExactly("files-excel: " + sample
+                + " has no sheet named 'Sheet1' (its sheets: [Customers, Orders]): name one as the third argument");
+        assertThat(dir.resolve("other.xlsx")).doesNotExist();
     }
 
     @Test

@@ -20,8 +20,18 @@ class FilesJsonTest {
             print(a == b)
             """;
 
+    /** What the chapter's "Writing JSON" writes: json.dump(customers, f, indent=2), the list built in code. */
+    static final String PY_CHAPTER_CUSTOMERS = """
+            import json
+            customers = [
+                {'id': 101, 'name': 'Alice', 'balance': 5420.50},
+                {'id': 102, 'name': 'Bob', 'balance': 3210.00}
+            ]
+            print(json.dumps(customers, indent=2), end='')
+            """;
+
     @Test
-    void withoutArgumentsItCopiesTheSamplePrettyAndWritesTheNestedDocument() throws Exception {
+    void withoutArgumentsItReadsTheSampleWritesTheChaptersCustomersListAndTheNestedDocument() throws Exception {
         Path work = dir.resolve("work");
         var run = ScriptRun.run("files-json", Repo.root(), Map.of("ELKIT_WORK", work.toString()));
 
@@ -36,9 +46,11 @@ class FilesJsonTest {
                 .contains("As records:   Alice ordered 2 times, 249.98 in total")
                 .contains("Equal to what was written: true");
         Path output = work.resolve("output.json");
-        assertThat(Files.readString(output)).startsWith("[\n  {\n    \"id\": 101,\n    \"name\": \"Alice Johnson\",");
-        String sample = Repo.path("chapters/05-extract-load/data/files/customers.json").toString();
-        assertThat(Python.run(dir, PY_SAME_DOCUMENT, sample, output.toString())).isEqualTo("True\n");
+        // the chapter's customers list, built in code, byte for byte as Python's json.dump(indent=2) writes it
+        String chapters = Python.run(dir, PY_CHAPTER_CUSTOMERS);
+        assertThat(Files.readString(output)).isEqualTo(chapters)
+                .startsWith("[\n  {\n    \"id\": 101,\n    \"name\": \"Alice\",\n    \"balance\": 5420.5\n  },");
+        assertThat(run.out()).contains("Wrote 2 customers to " + output, "# Pretty printing\n" + chapters + "\n");
 
         Path expectedNested = dir.resolve("expected-nested.json");
         Files.writeString(expectedNested, """
@@ -61,7 +73,8 @@ class FilesJsonTest {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).contains("Read a JSON object of 3 entries").contains("Wrote " + dir.resolve("nested.json"));
-        assertThat(Python.run(dir, PY_SAME_DOCUMENT, mine.toString(), out.toString())).isEqualTo("True\n");
+        // what is written is the chapter's list built in code, not the file just read
+        assertThat(out).hasContent(Python.run(dir, PY_CHAPTER_CUSTOMERS));
     }
 
     @Test

@@ -36,7 +36,14 @@ class FilesParquetTest {
                 .contains("Wrote " + work.resolve("customers.parquet"))
                 .contains("        102 | Bob   |  3210.0")
                 .contains("customer_id | SNAPPY      |          3")
-                .contains("# Read specific columns: customer_id, balance")
+                // pq.read_table(...) then table.to_pandas(): a table of its own with its schema, then its rows
+                .contains("# Read with more control: into a table (pq.read_table), then into rows (to_pandas)\n"
+                        + "column_name | column_type\n------------+------------\ncustomer_id | INTEGER\nname        | VARCHAR\n"
+                        + "balance     | DOUBLE\n(3 rows)\n"
+                        + "to_pandas(): 3 rows as column -> value maps, the first {customer_id=101, name=Alice, balance=5420.5}\n")
+                // columns=['customer_id', 'balance']: named as the chapter names them
+                .contains("# Read specific columns: customer_id, balance\ncustomer_id | balance\n")
+                .contains("        103 | 8750.25\n(3 rows)")
                 .contains("  partitioned/date=2024-01-01/data_0.parquet\n  partitioned/date=2024-01-02/data_0.parquet")
                 .contains("        103 | Carol | 8750.25 | 2024-01-01")
                 .contains("On 2024-01-01: {customers=2, balance=14170.75}");
@@ -106,7 +113,11 @@ class FilesParquetTest {
         assertThat(run.out())
                 .contains("# Read Parquet: " + mine)
                 .contains("A-1 |   5 |   2.5", "B-2 |   7 |  10.0", "(2 rows)")
-                .contains("# Read specific columns: sku, price");
+                .contains("to_pandas(): 2 rows as column -> value maps, the first {sku=A-1, qty=5, price=2.5}")
+                // the chapter's columns=['customer_id', 'balance'] are not in this file: said in one line, and on
+                .contains("# Read specific columns: customer_id, balance\nNot in " + mine
+                        + ": Binder Error: Referenced column \"customer_id\" not found in FROM clause!")
+                .contains("# Write with partitioning by date");
     }
 
     @Test

@@ -62,21 +62,43 @@ class QueueKafkaTest {
         assertThat(run.err()).isEmpty();
         assertThat(run.out())
                 .doesNotContain("KAFKA_BOOTSTRAP_SERVERS is not set")
-                .contains("Delivered order 1001 to topic orders-a, partition 0, offset 0",
-                        "Delivered order 1006 to topic orders-a, partition 0, offset 5",
-                        "Flushed and closed: 6 orders acknowledged by all in-sync replicas")
+                // the chapter's exact message, as it sends it: a value with no key and no order id
+                .contains("Delivered the chapter's message (no key) to topic orders-a, partition 0, offset 0",
+                        "Delivered order 1001 to topic orders-a, partition 0, offset 1",
+                        "Delivered order 1006 to topic orders-a, partition 0, offset 6",
+                        "Flushed and closed: 7 messages (the chapter's and 6 orders) acknowledged by all in-sync replicas")
+                // the chapter's consumer: no group, every message from the beginning, "Customer 101 spent $299.99"
+                .contains("# Consumer as the chapter has it: no group, from the beginning, every run\n"
+                        + "Received: {customer_id=101, event=purchase, amount=299.99, timestamp=2024-01-15T10:30:00}\n"
+                        + "Customer 101 spent $299.99\n")
+                .contains("Received: {order_id=1006, customer_id=105, event=purchase, timestamp=2024-01-15T10:47:21}\n"
+                        + "No amount: the chapter's message.value[...] raises KeyError here; the lesson goes on")
+                .contains("Read 7 messages from the beginning of orders-a; nothing is committed without a group, so the next run reads them all again")
+                // the loader explains why it cannot store the chapter's message: no order_id to upsert on
+                .contains("Poison message at orders-a-0 offset 0 sent to orders-a.DLT: no order_id, the key the orders table is upserted on:"
+                        + " without one the loader cannot store a message once and only once (the chapter's message has none)")
                 .contains("Received: Order[orderId=1001, customerId=101, event=purchase, amount=299.99, timestamp=2024-01-15T10:30:00]",
                         "Customer 101 spent $299.99")
-                .contains("Poison message at orders-a-0 offset 5 sent to orders-a.DLT: Missing creator property 'amount'")
+                .contains("Stored 5 orders in one transaction, then committed the offsets {orders-a-0=6}")
+                .contains("Poison message at orders-a-0 offset 6 sent to orders-a.DLT: Missing creator property 'amount'")
+                .contains("Dead letter {\"customer_id\":101,\"event\":\"purchase\",\"amount\":299.99,\"timestamp\":\"2024-01-15T10:30:00\"} (reason: no order_id,")
                 .contains("Dead letter {\"order_id\":1006,\"customer_id\":105,\"event\":\"purchase\",\"timestamp\":\"2024-01-15T10:47:21\"} (reason: Missing creator property 'amount')")
-                .contains("(5 rows)");
+                .contains("(5 rows)", "2 dead letters in orders-a.DLT");
         assertThat(orders(db)).extracting(r -> r.get("order_id")).containsExactly(1001, 1002, 1003, 1004, 1005);
-        assertThat(committed("orders-a")).isEqualTo(6L);
+        assertThat(committed("orders-a")).isEqualTo(7L);
+        var chaptersMessage = readAll("orders-a").get(0);
+        assertThat(chaptersMessage.key()).isNull();
+        assertThat(chaptersMessage.value())
+                .isEqualTo("{\"customer_id\":101,\"event\":\"purchase\",\"amount\":299.99,\"timestamp\":\"2024-01-15T10:30:00\"}");
 
-        // Again: the group resumes at its committed offsets, and a replay from the start changes nothing
+        // Again: the chapter's consumer reads everything from the beginning once more (no group, nothing committed);
+        // the loader's group resumes at its committed offsets, and the table is unchanged
         var again = ScriptRun.run("queue-kafka", dir, broker.env(), "consume", "--topic", "orders-a", "--db", db.toString());
         assertThat(again.exitCode()).as(again.toString()).isZero();
-        assertThat(again.out()).doesNotContain("Received:").contains("0 messages stored this run");
+        assertThat(again.out())
+                .contains("Received: {customer_id=101, event=purchase, amount=299.99, timestamp=2024-01-15T10:30:00}",
+                        "Read 7 messages from the beginning of orders-a")
+                .doesNotContain("Received: Order[").contains("0 messages stored this run");
         assertThat(orders(db)).hasSize(5);
     }
 
@@ -92,6 +114,10 @@ class QueueKafkaTest {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
+        // the chapter's consumer meets them first: json.loads would raise, message.value['customer_id'] too
+        assertThat(run.out()).contains("Not JSON at orders-p-0 offset 0 (Unrecognized token 'not'",
+                "No customer_id: the chapter's message.value[...] raises KeyError here; the lesson goes on",
+                "Customer 42 spent $9.99", "Read 3 messages from the beginning of orders-p");
         assertThat(orders(db)).containsExactly(Map.of("order_id", 8, "customer_id", 42, "event", "purchase",
                 "amount", 9.99, "ts", "2024-01-15T11:01:00"));
         var dead = readAll("orders-p.DLT");
@@ -115,7 +141,8 @@ class QueueKafkaTest {
         assertThat(crashed.exitCode()).as(crashed.toString()).isEqualTo(3);
         assertThat(crashed.out()).contains("Simulated crash: 5 orders stored, offsets NOT committed; exiting now");
         assertThat(orders(db)).hasSize(5);
-        assertThat(committed("orders-c")).as("offsets committed by the crashed consumer").isNull();
+        // only the chapter's message, set aside at offset 0, was committed past; the stored batch was not
+        assertThat(committed("orders-c")).as("offsets committed by the crashed consumer").isEqualTo(1L);
 
         // A second consumer, in a new process, in the same group
         var restarted = ScriptRun.run("queue-kafka", dir, broker.env(), "consume", "--topic", "orders-c", "--db", db.toString());
@@ -123,9 +150,9 @@ class QueueKafkaTest {
         assertThat(restarted.exitCode()).as(restarted.toString()).isZero();
         assertThat(restarted.out()).as("the batch is delivered again")
                 .contains("Received: Order[orderId=1001", "Received: Order[orderId=1005")
-                .contains("Stored 5 orders in one transaction, then committed the offsets {orders-c-0=5}");
+                .contains("Stored 5 orders in one transaction, then committed the offsets {orders-c-0=6}");
         assertThat(orders(db)).extracting(r -> r.get("order_id")).containsExactly(1001, 1002, 1003, 1004, 1005);
-        assertThat(committed("orders-c")).isEqualTo(6L);
+        assertThat(committed("orders-c")).isEqualTo(7L);
     }
 
     @Test
@@ -179,8 +206,8 @@ class QueueKafkaTest {
         assertThat(run.out())
                 .containsPattern("\\[elkit\\] KAFKA_BOOTSTRAP_SERVERS is not set: started a local Kafka 4\\.4\\.0 broker \\(KRaft\\) on 127\\.0\\.0\\.1:\\d+ in [\\d.]+ s; it stops at the end")
                 .contains("[elkit] created the topics orders and orders.DLT")
-                .contains("Stored 5 orders in one transaction, then committed the offsets {orders-0=5}")
-                .contains("1 dead letters in orders.DLT");
+                .contains("Stored 5 orders in one transaction, then committed the offsets {orders-0=6}")
+                .contains("2 dead letters in orders.DLT");
         assertThat(orders(dir.resolve("work/orders.db"))).hasSize(5);
         try (var left = Files.list(tmp)) {
             assertThat(left.map(Path::getFileName).map(Path::toString).filter(name -> name.startsWith("elkit-kafka-")))
