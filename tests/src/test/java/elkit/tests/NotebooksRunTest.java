@@ -19,15 +19,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Layer 3: each notebook executed by real Jupyter (nbconvert) on the real rapaio Java kernel,
  * the jar that notebooks/pom.xml copies. The kernel builds JShell and runs its start-up before it opens
- * its sockets, which under load takes well over 30 s: the start gets a generous limit. This class runs the
+ * its sockets: the start gets a limit of several times the slowest start measured under load, and a hung
+ * start (a race inside kernel 3.0.1, see ATTEMPTS) a new attempt. This class runs the
  * odd-numbered notebooks and {@link NotebooksRunEvenTest} the even-numbered ones, so the two test forks
  * share the work. The kernel is started with notebooks/kernel-logging first on its class path, as the README
  * says: warnings only, and not its connection file with the session key.
  */
 class NotebooksRunTest {
 
-    static final int ATTEMPTS = 2;
-    static final int STARTUP_TIMEOUT_SECONDS = 240;
+    // Measured (issue 19): under a load average of 45 on 2 cores, kernel 3.0.1 answered in 10 to 19 s when it
+    // started at all; 5 starts in 10 failed: 2 kernels died within 14 s, 3 hung for the whole 300 s with their
+    // Shell and Heartbeat threads polling (jstack) and no answer to kernel_info_request. Their stderr shows a race:
+    // a request that arrives before the kernel's handlers are set is dropped ("Unhandled message") or kills the
+    // Shell thread (NullPointerException, handlers null). A longer limit cannot help such a start; a new one can.
+    static final int ATTEMPTS = 4;
+    static final int STARTUP_TIMEOUT_SECONDS = 90;
     static final String KERNEL = "rapaio-jupyter-kernel";
 
     @TempDir
