@@ -34,6 +34,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 
@@ -145,7 +146,7 @@ class bench_cloud {
         return row;
     }
 
-    /** As in cloud-s3: path-style URLs and checksums only where required for a non-AWS endpoint. */
+    /** As in cloud-s3: path-style URLs, checksums only where required and no Expect: 100-continue for a non-AWS endpoint. */
     static <B extends S3BaseClientBuilder<B, C>, C> B configure(B builder, Map<String, String> env, boolean local) {
         builder.region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
                 .credentialsProvider(local
@@ -155,7 +156,8 @@ class bench_cloud {
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint)).forcePathStyle(true)
                     .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                    .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build()); // see cloud-s3
         }
         return builder;
     }

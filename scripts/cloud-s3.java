@@ -45,6 +45,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -338,7 +339,10 @@ class cloud_s3 {
             builder.endpointOverride(URI.create(endpoint))
                     .forcePathStyle(true)
                     .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                    // no "Expect: 100-continue" on uploads: some servers (moto) answer it with two interim 100s,
+                    // and the asynchronous client takes the second one for the answer to UploadPart
+                    .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build());
         }
         return builder;
     }
@@ -353,7 +357,7 @@ class cloud_s3 {
         String endpoint = env.get("AWS_ENDPOINT_URL");
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint))
-                    .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                    .serviceConfiguration(S3Configuration.builder()
                             .pathStyleAccessEnabled(true).build());
         }
         return builder.build();

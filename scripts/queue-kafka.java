@@ -57,6 +57,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -122,6 +123,12 @@ class queue_kafka {
         boolean external = Env.optional("KAFKA_BOOTSTRAP_SERVERS").isPresent();
         if (crash && !external) {
             throw Cli.fail(2, "--crash-before-commit needs a broker that outlives this run: start one with ./jbang sandbox kafka and set KAFKA_BOOTSTRAP_SERVERS");
+        }
+        // The sink's database file is the user's argument: check it before any broker starts or any topic is made
+        if (!mode.equals("produce")) {
+            Path folder = dbFile.toAbsolutePath().getParent();
+            if (!Files.isDirectory(folder)) throw Cli.fail("cannot create database %s: folder %s does not exist", dbFile, folder);
+            if (Files.isDirectory(dbFile)) throw Cli.fail("cannot open database %s: it is a folder, give a file name", dbFile);
         }
         // The target: the user's brokers from KAFKA_BOOTSTRAP_SERVERS, else a real broker started for this run
         try (var local = external ? null : LocalKafka.start()) {

@@ -40,6 +40,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -97,7 +98,10 @@ static <B extends S3BaseClientBuilder<B, C>, C> B configure(B builder, Map<Strin
         builder.endpointOverride(URI.create(endpoint))
                 .forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                // no "Expect: 100-continue" on uploads: some servers (moto) answer it with two interim 100s,
+                // and the asynchronous client takes the second one for the answer to UploadPart
+                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build());
     }
     return builder;
 }
@@ -248,7 +252,7 @@ static S3Presigner presigner(Map<String, String> env, boolean local) {
     String endpoint = env.get("AWS_ENDPOINT_URL");
     if (endpoint != null && !endpoint.isBlank()) {
         builder.endpointOverride(URI.create(endpoint))
-                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                .serviceConfiguration(S3Configuration.builder()
                         .pathStyleAccessEnabled(true).build());
     }
     return builder.build();

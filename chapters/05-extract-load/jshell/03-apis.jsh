@@ -277,7 +277,7 @@ try (Response response = session.compose(hasty.newCall(slow)).execute()) {
 
 // Pagination handling: the chapter's `fetch_all_pages`, with a loop guard against a server that repeats a page forever.
 
-static List<JsonNode> fetchAllPages(OkHttpClient http, String baseUrl, Headers headers) throws IOException {
+static List<JsonNode> fetchAllPages(FailsafeCall.FailsafeCallBuilder session, OkHttpClient http, String baseUrl, Headers headers) throws IOException {
     List<JsonNode> allData = new ArrayList<>();
     Http.LoopGuard guard = new Http.LoopGuard("GET " + baseUrl); // stops a server that repeats a page forever
     int page = 1;
@@ -285,7 +285,7 @@ static List<JsonNode> fetchAllPages(OkHttpClient http, String baseUrl, Headers h
     while (true) {
         Request request = new Request.Builder().url(baseUrl + "?page=" + page).headers(headers).build();
         JsonNode data;
-        try (Response response = http.newCall(request).execute()) {
+        try (Response response = session.compose(http.newCall(request)).execute()) { // through the retry policy, like every call
             data = Http.readJson(Http.raiseForStatus(response));
         }
 
@@ -303,7 +303,7 @@ static List<JsonNode> fetchAllPages(OkHttpClient http, String baseUrl, Headers h
 
 // Pagination handling: every page of /items until an empty one
 Cli.step("Pagination handling: fetch_all_pages(" + baseUrl + "/items)");
-List<JsonNode> allData = fetchAllPages(http, baseUrl + "/items", headers);
+List<JsonNode> allData = fetchAllPages(session, http, baseUrl + "/items", headers);
 System.out.println("Fetched " + allData.size() + " items"
         + (allData.isEmpty() ? "" : ": " + allData.get(0) + " ... " + allData.get(allData.size() - 1)));
 

@@ -109,10 +109,11 @@ class ex04_s3_sync {
         int passed = 0;
         Path dir = Files.createTempDirectory("ex04");
         var calls = new Calls();
-        try (var server = elkit.local.LocalS3.start()) {
-            var env = server.env();
+        // AWS_ENDPOINT_URL (with the AWS_* keys and S3_BUCKET) grades against that S3 server; else a local S3Proxy
+        try (var server = System.getenv("AWS_ENDPOINT_URL") == null ? elkit.local.LocalS3.start() : null) {
+            var env = server != null ? server.env() : System.getenv();
             try (S3Client s3 = S3Client.builder()
-                    .region(Region.of(env.get("AWS_REGION")))
+                    .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
                     .credentialsProvider(StaticCredentialsProvider.create(
                             AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))))
                     .endpointOverride(URI.create(env.get("AWS_ENDPOINT_URL")))
@@ -156,12 +157,15 @@ class ex04_s3_sync {
                 });
                 passed += check(report, "more than 1,000 objects under the prefix: the listing reads every page", () -> {
                     Path folder = Files.createDirectories(dir.resolve("four"));
-                    var store = server.blobStore(); // straight into the server: 1,100 PUTs would take a while
                     for (int i = 0; i < 1_100; i++) {
                         String name = String.format("part-%04d.csv", i);
                         Files.writeString(folder.resolve(name), "n\n" + i + "\n");
-                        String stored = i == 1_099 ? "n\nold\n" : "n\n" + i + "\n"; // the last one has changed since
-                        store.putBlob(bucket, store.blobBuilder("exports/four/" + name).payload(stored.getBytes(StandardCharsets.UTF_8)).build());
+                        byte[] stored = (i == 1_099 ? "n\nold\n" : "n\n" + i + "\n").getBytes(StandardCharsets.UTF_8); // the last one has changed since
+                        if (server != null) { // straight into the local server: 1,100 PUTs would take a while
+                            server.blobStore().putBlob(bucket, server.blobStore().blobBuilder("exports/four/" + name).payload(stored).build());
+                        } else {
+                            s3.putObject(b -> b.bucket(bucket).key("exports/four/" + name), RequestBody.fromBytes(stored));
+                        }
                     }
                     calls.reset();
                     int uploaded = sync(s3, bucket, folder, "exports/four/");

@@ -73,9 +73,21 @@ public final class LocalKafka implements LocalServer {
     /** Starts the broker; {@code announce} prints the one line saying so. */
     public static LocalKafka start(boolean announce) {
         long started = System.nanoTime();
-        Path dataDir = null;
+        Path dataDir;
         try {
             dataDir = Scratch.folder("kafka");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the local Kafka broker: " + e.getMessage(), e);
+        }
+        // A start that fails removes what it made, whatever the failure: an exception, an Error such as
+        // NoClassDefFoundError (mixed Kafka versions on the class path), or Kafka ending the JVM itself
+        Path made = dataDir;
+        Thread removeOnExit = new Thread(() -> Scratch.deleteQuietly(made), "remove a failed Kafka start's data folder");
+        Runtime.getRuntime().addShutdownHook(removeOnExit);
+        KafkaRaftServer server = null;
+        LocalKafka local = null;
+        boolean ready = false;
+        try {
             // KRaft's controller quorum is addressed by a fixed port, so both ports are picked free up front
             int brokerPort = freePort();
             int controllerPort = freePort();
@@ -112,18 +124,37 @@ public final class LocalKafka implements LocalServer {
                     new PrintStream(formatOutput, true, StandardCharsets.UTF_8));
             if (formatted != 0) throw new IllegalStateException("formatting the storage failed: " + formatOutput);
 
-            var server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+            server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
-            var local = new LocalKafka(server, dataDir, brokerPort);
+            local = new LocalKafka(server, dataDir, brokerPort); // from here on, its close() stops the broker
             local.awaitReady();
+            ready = true;
             if (announce) LocalServer.announce("KAFKA_BOOTSTRAP_SERVERS", "a local Kafka 4.3.2 broker (KRaft)", local.bootstrapServers(), started);
             return local;
         } catch (IOException e) {
-            Scratch.deleteQuietly(dataDir);
             throw new UncheckedIOException("could not start the local Kafka broker: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            Scratch.deleteQuietly(dataDir);
             throw new IllegalStateException("could not start the local Kafka broker: " + e.getMessage(), e);
+        } finally {
+            if (!ready) {
+                if (local != null) local.close();               // stops the broker, deletes the folder
+                else if (server != null) stopQuietly(server);  // started in part: its threads would write on
+                Scratch.deleteQuietly(dataDir);
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(removeOnExit);
+            } catch (IllegalStateException alreadyExiting) {
+                // the JVM is ending: the hook runs anyway
+            }
+        }
+    }
+
+    private static void stopQuietly(KafkaRaftServer server) {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (Throwable ignored) {
+            // the start failed already; that failure is the one to report
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import elkit.local.LocalApi;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,6 +103,47 @@ class ApiRetriesTest {
                     .contains("Fetched 20 items: {\"id\":1} ... {\"id\":20}")
                     .contains("Http.pagesByNumber fetched 20 items, the same: true");
             assertThat(other.requestsTo("/api/v1/items")).hasSize(2 * 4); // 3 pages and the empty one, twice
+        }
+    }
+
+    @Test
+    void aPageRateLimitedWithALongRetryAfterIsWaitedForAndTheListArrivesWhole() throws Exception {
+        try (var other = new ContractApi()) {
+            // 100 items, 10 a page; page 3 answers 429 with Retry-After: 2 the first time only (the demo API's fault uses 1 s)
+            var limitedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+            other.override = request -> {
+                if (!request.getUrl().encodedPath().endsWith("/items")) return null;
+                int page = Integer.parseInt(request.getUrl().queryParameter("page"));
+                if (page == 3 && limitedOnce.compareAndSet(false, true)) {
+                    return new mockwebserver3.MockResponse.Builder().code(429).addHeader("Retry-After", "2")
+                            .addHeader("Content-Type", "application/json").body("{\"error\": \"slow down\"}").build();
+                }
+                return ContractApi.json(200, "{\"results\": [" + java.util.stream.IntStream.rangeClosed(page * 10 - 9, Math.min(page * 10, 100))
+                        .mapToObj(i -> "{\"id\": " + i + "}").collect(java.util.stream.Collectors.joining(", ")) + "]}");
+            };
+
+            var run = ScriptRun.run("api-retries", dir, other.env());
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            String items = other.env().get("API_BASE_URL") + "/items";
+            assertThat(run.out())
+                    .contains("retry 1/3 in 2 s (Retry-After): GET " + items + "?page=3 answered 429") // MockWebServer words it "Client Error"
+                    .contains("Fetched 100 items: {\"id\":1} ... {\"id\":100}")
+                    .contains("Http.pagesByNumber fetched 100 items, the same: true");
+            // what the server saw: page 3 twice (the 429, then the retry) in the first paginator, and the retry
+            // came at least the 2 s the server asked for after the 429 (timestamps of the server's own arrivals)
+            List<Integer> order = new java.util.ArrayList<>();
+            List<Long> times = new java.util.ArrayList<>();
+            for (int i = 0; i < other.requests.size(); i++) {
+                var request = other.requests.get(i);
+                if (!request.getUrl().encodedPath().endsWith("/items")) continue;
+                order.add(Integer.parseInt(request.getUrl().queryParameter("page")));
+                times.add(other.arrivals.get(i));
+            }
+            assertThat(order.subList(0, 12)).containsExactly(1, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 11); // 11: the empty page ends it
+            assertThat(order).hasSize(12 + 11); // and pagesByNumber's 11 pages, none limited
+            long waitedMillis = (times.get(3) - times.get(2)) / 1_000_000;
+            assertThat(waitedMillis).as("ms between the 429 on page 3 and its retry").isGreaterThanOrEqualTo(2000);
         }
     }
 

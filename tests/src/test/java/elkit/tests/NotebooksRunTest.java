@@ -18,19 +18,35 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Layer 3: each notebook executed by real Jupyter (nbconvert) on the real rapaio Java kernel,
- * the jar that notebooks/pom.xml copies. About one kernel start in eight hangs on these machines,
- * so the start has a short timeout and up to three attempts.
+ * the jar that notebooks/pom.xml copies. The kernel builds JShell and runs its start-up before it opens
+ * its sockets: the start gets a limit of several times the slowest start measured under load, and a hung
+ * start (a race inside kernel 3.0.1, see ATTEMPTS) a new attempt. This class runs the
+ * odd-numbered notebooks and {@link NotebooksRunEvenTest} the even-numbered ones, so the two test forks
+ * share the work. The kernel is started with notebooks/kernel-logging first on its class path, as the README
+ * says: warnings only, and not its connection file with the session key.
  */
 class NotebooksRunTest {
 
-    static final int ATTEMPTS = 3;
+    // Measured (issue 19): under a load average of 45 on 2 cores, kernel 3.0.1 answered in 10 to 19 s when it
+    // started at all; 5 starts in 10 failed: 2 kernels died within 14 s, 3 hung for the whole 300 s with their
+    // Shell and Heartbeat threads polling (jstack) and no answer to kernel_info_request. Their stderr shows a race:
+    // a request that arrives before the kernel's handlers are set is dropped ("Unhandled message") or kills the
+    // Shell thread (NullPointerException, handlers null). A longer limit cannot help such a start; a new one can.
+    static final int ATTEMPTS = 4;
+    static final int STARTUP_TIMEOUT_SECONDS = 90;
     static final String KERNEL = "rapaio-jupyter-kernel";
 
     @TempDir
     static Path jupyterPath;
 
     static List<Path> notebooks() throws IOException {
-        return NotebookExcerptsTest.notebooks();
+        return notebooksNumbered(1);
+    }
+
+    /** The notebooks whose number (01-...) leaves this remainder when divided by 2. */
+    static List<Path> notebooksNumbered(int remainder) throws IOException {
+        return NotebookExcerptsTest.notebooks().stream()
+                .filter(p -> Integer.parseInt(p.getFileName().toString().substring(0, 2)) % 2 == remainder).toList();
     }
 
     @BeforeAll
@@ -48,7 +64,8 @@ class NotebooksRunTest {
         Path spec = Files.createDirectories(jupyterPath.resolve("kernels").resolve(KERNEL));
         var kernel = Map.of(
                 "argv", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar", jar.toString(), "{connection_file}"),
+                        "-cp", Repo.path("notebooks/kernel-logging") + java.io.File.pathSeparator + jar,
+                        "org.rapaio.jupyter.kernel.MainApp", "{connection_file}"),
                 "display_name", "Java (rapaio)",
                 "language", "java",
                 "interrupt_mode", "message",
@@ -66,7 +83,7 @@ class NotebooksRunTest {
             attempt++;
             run = ScriptRun.exec(List.of("jupyter", "nbconvert", "--to", "notebook", "--execute",
                             "--ExecutePreprocessor.kernel_name=" + KERNEL,
-                            "--ExecutePreprocessor.startup_timeout=30",
+                            "--ExecutePreprocessor.startup_timeout=" + STARTUP_TIMEOUT_SECONDS,
                             "--ExecutePreprocessor.timeout=300",
                             "--output", executed.toString(), notebook.getFileName().toString()),
                     notebook.getParent(), Map.of("JUPYTER_PATH", jupyterPath.toString(),
@@ -77,6 +94,8 @@ class NotebooksRunTest {
         System.out.println("[notebooks] " + notebook.getFileName() + ": attempt " + attempt + " of " + ATTEMPTS
                 + (run.exitCode() == 0 ? " succeeded" : " failed"));
         assertThat(run.exitCode()).as(run.toString()).isZero();
+        // the kernel's own logging is quiet: no [INFO] lines, and never the connection file with its key
+        assertThat(run.err()).doesNotContain("[INFO", "\"key\"");
 
         var json = new ObjectMapper().readTree(executed.toFile());
         var shown = new StringBuilder();

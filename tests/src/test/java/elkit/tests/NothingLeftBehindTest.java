@@ -36,6 +36,37 @@ class NothingLeftBehindTest {
     }
 
     @Test
+    void aKafkaStartThatFailsRemovesTheDataFolderItMade() throws IOException {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        // a failed start forced the way users met it: a class path with part of Kafka missing (as with mixed
+        // versions), so the start fails with a NoClassDefFoundError after it made its data folder
+        String classPath = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("kafka-raft-"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        assertThat(classPath).isNotEqualTo(System.getProperty("java.class.path")); // the jar was there to remove
+        Path main = Files.writeString(dir.resolve("StartKafka.java"), """
+                class StartKafka {
+                    public static void main(String[] args) {
+                        try {
+                            elkit.local.LocalKafka.start().close();
+                            System.out.println("started");
+                        } catch (Throwable e) {
+                            System.out.println("failed: " + e.getClass().getName());
+                        }
+                        System.exit(0);
+                    }
+                }
+                """);
+
+        var run = ScriptRun.exec(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-Dslf4j.provider=org.slf4j.nop.NOPServiceProvider", "-cp", classPath, main.toString()),
+                dir, Map.of());
+
+        assertThat(run.out()).as(run.toString()).startsWith("failed: ").doesNotContain("started");
+        assertThat(leftIn(tmp)).as("left in the temp folder by a failed Kafka start").noneMatch(name -> name.startsWith("elkit-kafka-"));
+    }
+
+    @Test
     void theEx03GraderLeavesNoTempFolder() throws IOException {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         Path solution = Repo.path("chapters/05-extract-load/exercises/solutions/ex03-csv-to-json.java");

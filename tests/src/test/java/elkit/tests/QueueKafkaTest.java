@@ -216,6 +216,24 @@ class QueueKafkaTest {
     }
 
     @Test
+    void aDatabaseInAFolderThatDoesNotExistIsNamedBeforeAnyBrokerStarts() throws IOException {
+        var tmp = Files.createDirectories(dir.resolve("tmp")); // where a broker would put its data
+        Path db = dir.resolve("no/such/dir/x.db");
+
+        var run = ScriptRun.run("queue-kafka", dir, Map.of("KAFKA_BOOTSTRAP_SERVERS", "",
+                "JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp), "consume", "--db", db.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().lines().filter(line -> !line.startsWith("Picked up JAVA_TOOL_OPTIONS")).toList())
+                .containsExactly("queue-kafka: cannot create database " + db + ": folder " + db.getParent() + " does not exist");
+        assertThat(run.out()).doesNotContain("[elkit]"); // no broker started, no topic created
+        try (var left = Files.list(tmp)) {
+            assertThat(left).isEmpty();
+        }
+        assertThat(dir.resolve("no")).doesNotExist();
+    }
+
+    @Test
     void aSimulatedCrashNeedsABrokerThatOutlivesTheRun() {
         var run = ScriptRun.run("queue-kafka", dir, Map.of("KAFKA_BOOTSTRAP_SERVERS", ""), "consume", "--crash-before-commit");
 

@@ -30,11 +30,37 @@ public record ScriptRun(int exitCode, String out, String err) {
         var command = new ArrayList<String>();
         command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(runtimeOptions(script));
+        // A temp folder of the run's own, removed when it ends: a child JVM that a test kills (or a timeout) cannot
+        // leave sqlite-jdbc's native library, a MariaDB or a Kafka folder in the machine's /tmp. A test that sets
+        // java.io.tmpdir itself (JAVA_TOOL_OPTIONS) to look at what is left there keeps its own.
+        Path tmp = null;
+        if (!String.valueOf(env.get("JAVA_TOOL_OPTIONS")).contains("java.io.tmpdir")) {
+            try {
+                tmp = Files.createTempDirectory("elkit-run-");
+            } catch (IOException e) {
+                throw new AssertionError("cannot make a temp folder for " + script, e);
+            }
+            command.add("-Djava.io.tmpdir=" + tmp);
+            command.add("-Dorg.sqlite.tmpdir=" + tmp);
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Repo.scriptClass(script));
         command.addAll(List.of(args));
-        return exec(command, workDir, env);
+        try {
+            return exec(command, workDir, env);
+        } finally {
+            deleteRecursively(tmp);
+        }
+    }
+
+    static void deleteRecursively(Path folder) {
+        if (folder == null || !Files.exists(folder)) return;
+        try (var paths = Files.walk(folder)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // removed as far as it goes; the JVM's own temp cleanup is not ours to rely on
+        }
     }
 
     /** The options JBang passes to java for {@code script}: its //RUNTIME_OPTIONS (or //JAVA_OPTIONS) lines. */
@@ -53,6 +79,11 @@ public record ScriptRun(int exitCode, String out, String err) {
     }
 
     public static ScriptRun exec(List<String> command, Path workDir, Map<String, String> env) {
+        return exec(command, workDir, env, TIMEOUT);
+    }
+
+    /** {@link #exec} for a run known to take longer than {@link #TIMEOUT}. */
+    public static ScriptRun exec(List<String> command, Path workDir, Map<String, String> env, Duration timeout) {
         try {
             Files.createDirectories(workDir);
             File out = Files.createTempFile("elkit-out", ".txt").toFile();
@@ -65,10 +96,10 @@ public record ScriptRun(int exitCode, String out, String err) {
                 else builder.environment().put(name, value);
             });
             Process process = builder.start();
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                throw new AssertionError(command + " did not end within " + TIMEOUT);
+                throw new AssertionError(command.get(command.size() - 1) + " did not end within " + timeout);
             }
             var result = new ScriptRun(process.exitValue(),
                     Files.readString(out.toPath(), StandardCharsets.UTF_8),

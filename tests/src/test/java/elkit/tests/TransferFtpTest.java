@@ -70,6 +70,71 @@ class TransferFtpTest {
         assertThat(dir.resolve("work/ftp").toFile().list()).containsExactlyInAnyOrder("data.csv", "data-ftps.csv");
     }
 
+    /** A plain FTP server with no TLS at all (Apache FtpServer without an SSL configuration): the chapter's ftplib.FTP case. */
+    static org.apache.ftpserver.FtpServer plainFtp(Path home, String password, int[] port) throws Exception {
+        var listener = new org.apache.ftpserver.listener.ListenerFactory();
+        listener.setServerAddress("127.0.0.1");
+        listener.setPort(0);
+        var data = new org.apache.ftpserver.DataConnectionConfigurationFactory();
+        data.setPassiveAddress("127.0.0.1");
+        listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
+        var factory = new org.apache.ftpserver.FtpServerFactory();
+        var ftpListener = listener.createListener();
+        factory.addListener("default", ftpListener);
+        var users = new org.apache.ftpserver.usermanager.PropertiesUserManagerFactory().createUserManager();
+        var user = new org.apache.ftpserver.usermanager.impl.BaseUser();
+        user.setName("plain");
+        user.setPassword(password);
+        user.setHomeDirectory(home.toString());
+        user.setAuthorities(java.util.List.of(new org.apache.ftpserver.usermanager.impl.WritePermission()));
+        users.save(user);
+        factory.setUserManager(users);
+        var server = factory.createServer();
+        server.start();
+        port[0] = ftpListener.getPort();
+        return server;
+    }
+
+    @Test
+    void aPlainFtpServerWithoutTlsRunsTheChapterThenSaysInOneLineThatThePasswordWentInClear() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("plain-home"));
+        int[] port = new int[1];
+        var plain = plainFtp(home, "plain-Secret-4711", port);
+        try {
+            var env = Map.of("FTP_HOST", "127.0.0.1", "FTP_PORT", String.valueOf(port[0]), "FTP_USER", "plain",
+                    "FTP_PASSWORD", "plain-Secret-4711");
+
+            var run = run(env);
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.err()).isEmpty();
+            assertThat(run.out())
+                    .contains("Downloaded 192 bytes to " + dir.resolve("work/ftp/data.csv"))
+                    .contains("Uploaded; the server reports 192 bytes for elkit-transfer-ftp/uploaded.csv", "Logged out and disconnected")
+                    .doesNotContain("Over TLS", "plain-Secret-4711");
+            assertThat(run.out().lines().filter(line -> line.contains("no TLS")).toList()).containsExactly(
+                    "This server offers no TLS (AUTH TLS answered 431 Service is unavailable.): the password went over"
+                            + " the network in clear above; FTPS skipped (FTP_REQUIRE_TLS=1 makes this an error)");
+            assertThat(run.out().strip()).endsWith("FTPS skipped (FTP_REQUIRE_TLS=1 makes this an error)"); // the last line
+            byte[] sample = Files.readAllBytes(Repo.path("chapters/05-extract-load/data/files/customers.csv"));
+            assertThat(home.resolve("elkit-transfer-ftp/uploaded.csv")).hasBinaryContent(sample);
+            assertThat(dir.resolve("work/ftp").toFile().list()).containsExactly("data.csv");
+
+            // FTP_REQUIRE_TLS=1: the same server is an error, in one line, exit 1
+            var strict = new HashMap<>(env);
+            strict.put("FTP_REQUIRE_TLS", "1");
+            var required = run(strict);
+
+            assertThat(required.exitCode()).isEqualTo(1);
+            assertThat(required.err().lines().toList()).containsExactly("transfer-ftp: FTPS to ftp://plain@127.0.0.1:" + port[0]
+                    + " failed: the server does not offer explicit TLS (AUTH TLS answered 431 Service is unavailable.);"
+                    + " FTP_REQUIRE_TLS=1 asks for it");
+            assertThat(required.out()).contains("Logged out and disconnected").doesNotContain("no TLS", "plain-Secret-4711");
+        } finally {
+            plain.stop();
+        }
+    }
+
     @Test
     void withNoEnvItStartsItsOwnServerAndStopsIt() {
         var run = run(Map.of("FTP_HOST", ""));
