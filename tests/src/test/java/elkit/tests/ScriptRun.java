@@ -52,6 +52,11 @@ record ScriptRun(int exitCode, String out, String err) {
     }
 
     static ScriptRun exec(List<String> command, Path workDir, Map<String, String> env) {
+        return exec(command, workDir, env, TIMEOUT);
+    }
+
+    /** {@link #exec} with a time limit of its own: the whole tour, a prefetch of everything. */
+    static ScriptRun exec(List<String> command, Path workDir, Map<String, String> env, Duration timeout) {
         try {
             Files.createDirectories(workDir);
             File out = Files.createTempFile("elkit-out", ".txt").toFile();
@@ -64,10 +69,10 @@ record ScriptRun(int exitCode, String out, String err) {
                 else builder.environment().put(name, value);
             });
             Process process = builder.start();
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                throw new AssertionError(command + " did not end within " + TIMEOUT);
+                throw new AssertionError(command + " did not end within " + timeout);
             }
             var result = new ScriptRun(process.exitValue(),
                     Files.readString(out.toPath(), StandardCharsets.UTF_8),
