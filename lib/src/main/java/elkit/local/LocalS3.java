@@ -14,6 +14,11 @@
 //DEPS args4j:args4j:2.37 com.google.jimfs:jimfs:1.3.1 javax.xml.bind:jaxb-api:2.3.1 javax.annotation:javax.annotation-api:1.3.2
 //DEPS com.google.code.findbugs:jsr305:3.0.2 com.google.guava:guava:33.5.0-jre
 //DEPS org.slf4j:slf4j-api:2.0.17 org.slf4j:jcl-over-slf4j:2.0.17 org.slf4j:slf4j-nop:2.0.17
+// and at the versions the tests run with, where JBang would pick others (ClasspathParityTest)
+//DEPS commons-io:commons-io:2.20.0 commons-codec:commons-codec:1.19.0 com.google.code.gson:gson:2.12.1
+//DEPS com.google.protobuf:protobuf-java:4.33.2 com.google.errorprone:error_prone_annotations:2.42.0
+//DEPS org.codehaus.woodstox:stax2-api:4.2.2 com.fasterxml.woodstox:woodstox-core:7.0.0
+//DEPS jakarta.annotation:jakarta.annotation-api:3.0.0 jakarta.activation:jakarta.activation-api:2.1.3
 package elkit.local;
 
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
