@@ -5,7 +5,6 @@
 // imports Spring Boot's) would otherwise take them to another Kafka in a script that sources both (sandbox)
 //DEPS org.apache.kafka:kafka-server:4.4.0 org.apache.kafka:kafka-server-common:4.4.0 org.apache.kafka:kafka-raft:4.4.0
 //DEPS org.apache.kafka:kafka-metadata:4.4.0 org.apache.kafka:kafka-storage:4.4.0 org.apache.kafka:kafka-storage-api:4.4.0
-//DEPS org.yaml:snakeyaml:2.5 org.apache.logging.log4j:log4j-api:2.25.5 org.apache.logging.log4j:log4j-core:2.25.5 com.github.ben-manes.caffeine:caffeine:3.2.0
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;
