@@ -2,6 +2,8 @@
 //JAVA 17+
 //DESCRIPTION Chapter 5, "Azure SDK - Azure Blob Storage": azure-storage-blob from a connection string, upload, download, list, and a SAS URL fetched by plain HTTP; a local Azurite when none is set.
 //DEPS com.azure:azure-storage-blob:12.35.0
+// the versions the tests run with (ClasspathParityTest): one Jackson, one Netty for every lesson
+//DEPS com.fasterxml.jackson:jackson-bom:2.23.0@pom io.netty:netty-bom:4.1.135.Final@pom
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Cli.java

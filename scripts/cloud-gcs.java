@@ -3,6 +3,9 @@
 //DESCRIPTION Chapter 5, "GCP SDK - Google Cloud Storage": the google-cloud-storage client; with no GCS_BUCKET or STORAGE_EMULATOR_HOST it runs on an in-memory stand-in (no HTTP).
 //DEPS com.google.cloud:google-cloud-storage:2.63.0
 //DEPS com.google.cloud:google-cloud-nio:0.128.12
+// the versions the tests run with (ClasspathParityTest): one Jackson, one OpenTelemetry for every lesson
+//DEPS com.fasterxml.jackson:jackson-bom:2.23.0@pom io.opentelemetry:opentelemetry-bom:1.60.1@pom
+//DEPS commons-codec:commons-codec:1.19.0 org.checkerframework:checker-qual:3.55.1 io.opentelemetry.contrib:opentelemetry-gcp-resources:1.45.0-alpha
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Cli.java

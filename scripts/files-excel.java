@@ -3,6 +3,8 @@
 //DESCRIPTION Chapter 5, "Excel Files": fastexcel reads one sheet, lists the sheets and reads them all, then writes a Customers sheet and a Customers + Orders workbook (.xlsx).
 //DEPS org.dhatim:fastexcel:0.20.2
 //DEPS org.dhatim:fastexcel-reader:0.20.2
+// the versions the tests run with (ClasspathParityTest)
+//DEPS commons-io:commons-io:2.20.0 org.codehaus.woodstox:stax2-api:4.2.2 org.apache.commons:commons-lang3:3.20.0
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Options.java

@@ -209,7 +209,7 @@ class doctor {
 
         System.out.println();
         System.out.println("Prefetching " + steps.size() + " items, so the lessons run offline afterwards:");
-        var failed = new ArrayList<String>();
+        var failed = new ArrayList<String>(); // "step: its cause", one each
         int n = 0;
         for (var step : steps) {
             System.out.printf("[%d/%d] %s ... ", ++n, steps.size(), step.label());
@@ -221,18 +221,35 @@ class doctor {
                 System.out.printf(Locale.US, "ok (%.1f s)%n", seconds);
             } else {
                 System.out.printf(Locale.US, "FAILED (%.1f s): %s%n", seconds, problem);
-                failed.add(step.name());
+                failed.add(step.name() + ": " + problem);
             }
         }
-        if (!failed.isEmpty()) throw Cli.fail("prefetch failed for %s: see the lines above; the network is needed once for them", String.join(", ", failed));
+        if (!failed.isEmpty()) {
+            // the cause each step gave, and the network only where that is what a step says
+            boolean network = failed.stream().anyMatch(f -> NETWORK.matcher(f).find());
+            throw Cli.fail("prefetch failed for %d of %d items: %s%s", failed.size(), steps.size(), String.join("; ", failed),
+                    network ? " (the network is needed once for these)" : "");
+        }
         System.out.println("Prefetched. The lessons now run offline (jbang --offline, mvn -o).");
+    }
+
+    /** What a failed step says when the network is what it lacked: Maven's, JBang's and npm's words for it. */
+    static final Pattern NETWORK = Pattern.compile("(?i)could not transfer|unknown ?host|connection (refused|reset|timed out)"
+            + "|connect timed out|no route to host|network is unreachable|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|offline");
+
+    /** The last line a failed command printed that says why: JBang's closing "Run with --verbose ..." hint says nothing. */
+    static String cause(Lab.Outcome outcome) {
+        var lines = outcome.output().strip().lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("[jbang] Run with --verbose")).toList();
+        String last = lines.isEmpty() ? "it ended with exit code " + outcome.exitCode() + " and said nothing" : lines.get(lines.size() - 1);
+        return last.length() > 300 ? last.substring(0, 297) + "..." : last;
     }
 
     static String runStep(Path root, Step step) throws Exception {
         var outcome = run(root, step.command(), step.limit());
         if (outcome.exitCode() == 127 && outcome.took().isZero()) return step.command().get(0) + " is not installed";
         if (outcome.timedOut()) return "still running after " + step.limit().toMinutes() + " min";
-        return outcome.exitCode() == 0 ? null : outcome.lastLine();
+        return outcome.exitCode() == 0 ? null : cause(outcome);
     }
 
     /** Starts a foreground server, waits for the line that says it is up, then stops it (SIGTERM: it shuts down cleanly). */

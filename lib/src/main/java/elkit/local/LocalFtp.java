@@ -1,7 +1,7 @@
 // A helper file's own dependencies, read by JBang through //SOURCES:
 //DEPS org.apache.ftpserver:ftpserver-core:1.2.1
 //DEPS org.apache.mina:mina-core:2.2.4
-//DEPS org.bouncycastle:bcpkix-jdk18on:1.87
+//DEPS org.bouncycastle:bcpkix-jdk18on:1.87 org.bouncycastle:bcprov-jdk18on:1.87 org.bouncycastle:bcutil-jdk18on:1.87
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;

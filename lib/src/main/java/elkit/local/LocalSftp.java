@@ -1,6 +1,8 @@
 // A helper file's own dependencies, read by JBang through //SOURCES:
 //DEPS org.apache.sshd:sshd-core:2.20.0
 //DEPS org.apache.sshd:sshd-sftp:2.20.0
+// at the version the tests run with (ClasspathParityTest): sshd alone would bring 1.7.36
+//DEPS org.slf4j:jcl-over-slf4j:2.0.17
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;

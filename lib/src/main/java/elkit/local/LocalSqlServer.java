@@ -1,6 +1,9 @@
 // A helper file's own dependencies, read by JBang through //SOURCES:
 //DEPS org.testcontainers:mssqlserver:1.21.4
 //DEPS com.microsoft.sqlserver:mssql-jdbc:13.4.0.jre11
+// Testcontainers' own jackson, commons-compress and annotations at the versions the tests run with (ClasspathParityTest)
+//DEPS com.fasterxml.jackson:jackson-bom:2.23.0@pom org.apache.commons:commons-compress:1.28.0 org.jetbrains:annotations:13.0
+//DEPS org.apache.commons:commons-lang3:3.20.0
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package elkit.local;

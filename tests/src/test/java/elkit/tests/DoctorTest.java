@@ -77,6 +77,37 @@ class DoctorTest {
     }
 
     @Test
+    void aPrefetchFailureThatIsNotTheNetworkSaysItsCause() throws IOException {
+        // a lab whose sandbox lists one service, which fails at start as sandbox kafka did (a class of another Kafka)
+        Path lab = Files.createDirectories(temp.resolve("broken-lab/scripts"));
+        Files.copy(Repo.path("jbang"), lab.resolveSibling("jbang"));
+        lab.resolveSibling("jbang").toFile().setExecutable(true);
+        Files.writeString(lab.resolveSibling("jbang-catalog.json"),
+                "{\"aliases\": {\"sandbox\": {\"script-ref\": \"scripts/sandbox.java\", \"description\": \"sandbox\"}}}");
+        Files.writeString(lab.resolve("sandbox.java"), """
+                class sandbox {
+                    public static void main(String[] args) {
+                        if (args.length == 0) { System.err.println("sandbox: usage: sandbox <service>   (services: kafka)"); System.exit(2); }
+                        System.err.println("sandbox: org/apache/kafka/server/util/TerseFailure: org.apache.kafka.server.util.TerseFailure");
+                        System.exit(1);
+                    }
+                }
+                """);
+        var labEnv = new HashMap<>(env);
+        labEnv.put("ELKIT_REPO", lab.getParent().toString());
+        labEnv.put("JBANG_DIR", temp.resolve("broken-lab-jbang").toString());
+
+        var run = ScriptRun.run("doctor", lab.getParent(), labEnv, "--prefetch", "--only", "sandbox:kafka");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).containsPattern("\\[1/1\\] first start of the local kafka server \\(sandbox kafka\\) \\.\\.\\. FAILED \\(\\d+\\.\\d s\\): "
+                + "sandbox: org/apache/kafka/server/util/TerseFailure");
+        assertThat(run.err()).isEqualTo("doctor: prefetch failed for 1 of 1 items: sandbox:kafka: sandbox: org/apache/kafka/server/util/TerseFailure:"
+                + " org.apache.kafka.server.util.TerseFailure\n");
+        assertThat(run.err()).doesNotContain("network");
+    }
+
+    @Test
     void afterPrefetchALessonAndAnExerciseRunWithJBangOffline() {
         // a local Maven repository that only prefetch fills, and an empty JBang cache
         var lab = new HashMap<>(env);

@@ -46,6 +46,11 @@ class ExercisesTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).contains("FAIL  ").containsPattern("Score: 0/\\d+");
+        // its hints: every check fails with the reason, "FAIL  <check>: <what was expected, what came>"
+        var score = java.util.regex.Pattern.compile("Score: 0/(\\d+)").matcher(run.out());
+        assertThat(score.find()).isTrue();
+        assertThat(run.out().lines().filter(l -> l.matches("FAIL  \\S.*: \\S.*"))).as(run.toString())
+                .hasSize(Integer.parseInt(score.group(1)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -157,8 +157,24 @@ class JbangLauncherTest {
         return names;
     }
 
+    /** The lessons: a description that starts with a section number ("3. APIs: ...") or "Bonus:", as tour picks them. */
+    static List<String> aliasesThatAreLessons() throws Exception {
+        var names = new java.util.ArrayList<String>();
+        CatalogTest.aliases().fields().forEachRemaining(alias -> {
+            if (alias.getValue().path("description").asText().matches("(?s)^(\\d+\\.\\s|Bonus:).*")) names.add(alias.getKey());
+        });
+        return names;
+    }
+
+    /** The lessons run in LauncherRunsTest's whole tour, from an empty cache too: here the benchmarks and tools. */
+    static List<String> aliasesThatAreNotLessons() throws Exception {
+        var names = aliases();
+        names.removeAll(aliasesThatAreLessons());
+        return names;
+    }
+
     @ParameterizedTest(name = "./jbang {0}")
-    @MethodSource("aliases")
+    @MethodSource("aliasesThatAreNotLessons")
     @Order(3)
     void everyAliasRunsWithNoArgumentsAndNoSetup(String alias) {
         var args = new java.util.ArrayList<String>(List.of(alias));
