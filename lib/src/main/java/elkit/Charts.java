@@ -91,7 +91,8 @@ public final class Charts {
 
         var g2 = new SVGGraphics2D(WIDTH, height);
         chart.draw(g2, new Rectangle(WIDTH, height));
-        String svgText = g2.getSVGDocument();
+        // the SVG element without a DOCTYPE: no external DTD for a reader to fetch or refuse
+        String svgText = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g2.getSVGElement() + "\n";
         BufferedImage image = chart.createBufferedImage(WIDTH, height);
 
         Path svgTemp = folder.resolve(spec.name() + ".svg.part"), pngTemp = folder.resolve(spec.name() + ".png.part");

@@ -3,7 +3,9 @@ package elkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +16,7 @@ class BenchFilesTest {
     Path dir;
 
     @Test
-    void aTinyRunChecksCountsAndBalanceSumsComparesWithPythonAndCleansUp() {
+    void aTinyRunChecksCountsAndBalanceSumsComparesWithPythonCleansUpAndDrawsItsChart() throws Exception {
         var run = ScriptRun.run("bench-files", dir, Map.of(), "1,000");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -30,7 +32,15 @@ class BenchFilesTest {
                 .containsPattern("JSON +1,000 rows  write .* check ok  ->  Java is [0-9.]+x Python")
                 .containsPattern("XML  +200 rows  write .* check ok  ->  Java is [0-9.]+x Python")
                 .containsPattern("Deleted the benchmark's files in .*bench \\([0-9.]+ MB\\)");
-        assertThat(dir.resolve("work/bench")).isEmptyDirectory();
+        // the data files are gone; the chart stays, with the table's write+read rows/s for Java and Python
+        var figures = new LinkedHashMap<String, String>();
+        var java = Pattern.compile("(?m)^(CSV|JSON|XML|XML DOM) +[\\d,]+ rows .* write\\+read +([\\d,]+) rows/s$").matcher(run.out());
+        while (java.find()) figures.put(java.group(1) + ", Java", java.group(2));
+        var python = Pattern.compile("(?m)^(CSV|JSON|XML) +[\\d,]+ rows  write .* write\\+read +([\\d,]+) rows/s  check ok").matcher(run.out());
+        while (python.find()) figures.put(python.group(1) + ", Python", python.group(2));
+        assertThat(figures).hasSize(7);
+        String text = BenchChart.check(dir, "bench-files", run, figures);
+        assertThat(text).contains("CSV and JSON 1,000 rows, XML 200 rows", "write+read rows/s", "Java", "Python");
     }
 
     @Test
