@@ -23,7 +23,7 @@ import org.w3c.dom.Element;
 final class BenchChart {
     private BenchChart() {}
 
-    static final Pattern MACHINE = Pattern.compile("(?m)^Machine: .*?(\\d+ cores).*?(load average [\\d.]+)");
+    static final Pattern MACHINE = Pattern.compile("(?m)^Machine: .*?(\\d+ cores).*?(load average \\d+\\.\\d+)");
 
     /** Checks the chart of {@code bench} that {@code run} wrote under {@code dir}; returns the SVG's text. */
     static String check(Path dir, String bench, ScriptRun run, Map<String, String> figureByLabel) throws Exception {
