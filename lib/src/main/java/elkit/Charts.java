@@ -24,17 +24,20 @@ import javax.imageio.ImageIO;
 
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.renderer.category.StackedBarRenderer;
+import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
@@ -114,15 +117,13 @@ public final class Charts {
         var data = new DefaultCategoryDataset();
         var series = new LinkedHashSet<String>();
         for (Bar bar : spec.bars()) series.add(bar.series());
-        // one series per runner, one category per bar: stacked, each category has one non-empty bar, full width
-        for (Bar bar : spec.bars()) {
-            for (String s : series) data.addValue(s.equals(bar.series()) ? bar.value() : null, s, bar.label());
-        }
+        // one bar per category, full width; its colour says who ran it (a legend entry per runner)
+        for (Bar bar : spec.bars()) data.addValue(bar.value(), "figures", bar.label());
         ValueAxis values;
         if (spec.logScale()) {
             var log = new LogAxis(spec.unit() + " (log scale)");
             log.setNumberFormatOverride(NumberFormat.getIntegerInstance(Locale.US));
-            log.setSmallestValue(Math.max(1e-3, spec.bars().stream().mapToDouble(Bar::value).min().orElse(1) / 2));
+            log.setTickUnit(new NumberTickUnit(1.0)); // a tick per power of ten
             values = log;
         } else {
             var linear = new NumberAxis(spec.unit());
@@ -130,19 +131,23 @@ public final class Charts {
             values = linear;
         }
         double max = spec.bars().stream().mapToDouble(Bar::value).max().orElse(1);
-        values.setUpperBound(spec.logScale() ? max * 8 : max * 1.25); // room for the figure at the bar's end
+        double min = spec.bars().stream().mapToDouble(Bar::value).filter(v -> v > 0).min().orElse(1);
+        // room for the figure at the bar's end
+        if (spec.logScale()) values.setRange(Math.max(1e-3, min / 2), Math.max(max, 1) * 8);
+        else values.setUpperBound(Math.max(max, 1e-9) * 1.25);
         var categories = new CategoryAxis();
         categories.setMaximumCategoryLabelWidthRatio(0.45f);
         categories.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
 
-        var renderer = new StackedBarRenderer();
+        var renderer = new BarRenderer() {
+            @Override
+            public Paint getItemPaint(int row, int column) {
+                return paint(spec.bars().get(column).series());
+            }
+        };
         renderer.setBarPainter(new StandardBarPainter());
         renderer.setShadowVisible(false);
         renderer.setMaximumBarWidth(0.8);
-        int i = 0;
-        for (String s : series) {
-            renderer.setSeriesPaint(i++, paint(s, i));
-        }
         renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator() {
             @Override
             public String generateLabel(CategoryDataset dataset, int row, int column) {
@@ -161,6 +166,9 @@ public final class Charts {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlineStroke(new BasicStroke(0.5f));
 
+        var legend = new LegendItemCollection();
+        for (String s : series) legend.add(new LegendItem(s, paint(s)));
+        plot.setFixedLegendItems(legend);
         var chart = new JFreeChart(spec.title(), new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, series.size() > 1);
         chart.setBackgroundPaint(Color.WHITE);
         // the machine line the table printed, on two lines: the machine and load, then the JVM
@@ -176,10 +184,10 @@ public final class Charts {
         return chart;
     }
 
-    private static Paint paint(String series, int index) {
+    private static Paint paint(String series) {
         if (series.startsWith("Java")) return JAVA;
         if (series.startsWith("Python")) return PYTHON;
-        return OTHERS[index % OTHERS.length];
+        return OTHERS[Math.floorMod(series.hashCode(), OTHERS.length)];
     }
 
     /** Inside the rapaio kernel, {@code Global.display} shows the picture under the cell. */

@@ -51,7 +51,14 @@ class ChartsTest {
         var chart = Charts.draw(dir, new Charts.Spec("log", "log", MACHINE, "rows/s",
                 List.of(new Charts.Bar("row by row", "Java", "312"), new Charts.Bar("COPY", "Java", "1,500,000")), true));
 
-        assertThat(Files.readString(chart.svg())).contains("rows/s (log scale)", "312", "1,500,000");
+        String svg = Files.readString(chart.svg());
+        assertThat(svg).contains("rows/s (log scale)", "312", "1,500,000");
+        // both bars drawn, the big one longer: widths of the Java-coloured rectangles taller than the legend's square
+        var widths = java.util.regex.Pattern.compile("<rect x='[\\d.]+' y='[\\d.]+' width='([\\d.]+)' height='([\\d.]+)' style='fill:rgb\\(231,111,0\\)")
+                .matcher(svg).results().filter(m -> Double.parseDouble(m.group(2)) > 12).map(m -> Double.parseDouble(m.group(1))).toList();
+        assertThat(widths).hasSize(2);
+        assertThat(widths.get(0)).isGreaterThan(10);
+        assertThat(widths.get(1)).isGreaterThan(widths.get(0) * 3);
     }
 
     @Test

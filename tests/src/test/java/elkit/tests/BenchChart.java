@@ -45,6 +45,7 @@ final class BenchChart {
         assertThat(machine.find()).as("the run printed its machine line").isTrue();
         assertThat(text).contains(machine.group(1), machine.group(2));
         figureByLabel.forEach((label, figure) -> assertThat(text).contains(label).contains(figure));
+        assertThat(bars(svg)).as("a bar drawn for each figure").isEqualTo(figureByLabel.size());
         try (var left = Files.list(folder)) {
             assertThat(left.map(p -> p.getFileName().toString()).sorted().toList())
                     .as("the chart only, nothing half written").containsExactly(bench + ".png", bench + ".svg");
@@ -63,6 +64,21 @@ final class BenchChart {
         for (int i = 0; i < texts.getLength(); i++) parts.add(((Element) texts.item(i)).getTextContent().strip());
         assertThat(parts).as("the SVG keeps its text as text").isNotEmpty();
         return String.join(" ", parts);
+    }
+
+    /** The bars in the SVG: rectangles filled in Java's or Python's colour, bigger than a legend's square. */
+    static long bars(Path svg) throws Exception {
+        var factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        var rects = factory.newDocumentBuilder().parse(svg.toFile()).getElementsByTagName("rect");
+        long bars = 0;
+        for (int i = 0; i < rects.getLength(); i++) {
+            var rect = (Element) rects.item(i);
+            String style = rect.getAttribute("style");
+            boolean coloured = style.contains("fill:rgb(231,111,0)") || style.contains("fill:rgb(48,105,152)");
+            if (coloured && Double.parseDouble(rect.getAttribute("width")) > 1 && Double.parseDouble(rect.getAttribute("height")) > 12) bars++;
+        }
+        return bars;
     }
 
     private static long nonWhitePixels(java.awt.image.BufferedImage image) {
