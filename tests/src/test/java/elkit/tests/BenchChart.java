@@ -76,7 +76,7 @@ final class BenchChart {
             var rect = (Element) rects.item(i);
             String style = rect.getAttribute("style");
             boolean coloured = style.contains("fill:rgb(231,111,0)") || style.contains("fill:rgb(48,105,152)");
-            if (coloured && Double.parseDouble(rect.getAttribute("width")) > 1 && Double.parseDouble(rect.getAttribute("height")) > 12) bars++;
+            if (coloured && Double.parseDouble(rect.getAttribute("width")) > 0 && Double.parseDouble(rect.getAttribute("height")) > 12) bars++;
         }
         return bars;
     }
