@@ -5,7 +5,9 @@
 //DEPS software.amazon.awssdk:s3-transfer-manager:2.57.8
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
+//SOURCES ../lib/src/main/java/elkit/Bench.java
 //SOURCES ../lib/src/main/java/elkit/BigFiles.java
+//SOURCES ../lib/src/main/java/elkit/Charts.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
@@ -16,9 +18,11 @@
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 //JAVA_OPTIONS -Dslf4j.provider=org.slf4j.nop.NOPServiceProvider -Dslf4j.internal.verbosity=WARN
 
+import elkit.Bench;
 import elkit.Options;
 
 import elkit.BigFiles;
+import elkit.Charts;
 import elkit.Cli;
 import elkit.Env;
 import elkit.Table;
@@ -75,15 +79,17 @@ class bench_cloud {
         } catch (NumberFormatException e) {
             throw Cli.fail("the size must be a whole number of megabytes above 0, got: %s", args.get(0));
         }
+        String machine = Bench.machine();
+        System.out.println(machine);
         boolean configured = Env.optional("AWS_ENDPOINT_URL").isPresent() || Env.optional("S3_BUCKET").isPresent();
         try (var local = configured ? null : LocalS3.start()) {
             Map<String, String> env = local != null ? local.env() : System.getenv();
             String bucket = local != null ? env.get("S3_BUCKET") : Env.required("S3_BUCKET", "the bucket to write to");
-            run(env, local != null, bucket, mb);
+            run(env, local != null, bucket, mb, machine);
         }
     }
 
-    static void run(Map<String, String> env, boolean local, String bucket, int mb) throws Exception {
+    static void run(Map<String, String> env, boolean local, String bucket, int mb, String machine) throws Exception {
         Path dir = Files.createDirectories(Env.workDir().resolve("bench-cloud"));
         Path source = dir.resolve("source.bin");
         Path copy = dir.resolve("copy.bin");
@@ -130,9 +136,13 @@ class bench_cloud {
             Files.deleteIfExists(copy);
             Files.deleteIfExists(dir);
         }
-        Cli.step("MB per second (higher is better), " + mb + " MB, on " + (local ? "the local S3Proxy (in memory)" : env.getOrDefault("AWS_ENDPOINT_URL", "AWS")));
+        String where = local ? "the local S3Proxy (in memory)" : env.getOrDefault("AWS_ENDPOINT_URL", "AWS");
+        Cli.step("MB per second (higher is better), " + mb + " MB, on " + where);
         Table.print(rows);
         if (rows.stream().anyMatch(r -> "NO".equals(r.get("SHA-256 checked")))) throw Cli.fail("a copy differs from the source");
+        var bars = rows.stream().map(r -> new Charts.Bar((String) r.get("method"), "Java", (String) r.get("MB/s"))).toList();
+        System.out.println(Charts.draw(Env.workDir().resolve("bench"), new Charts.Spec("bench-cloud",
+                "bench-cloud: MB/s (higher is better), " + mb + " MB, on " + where, machine, "MB/s", bars, false)).line());
     }
 
     static Map<String, Object> row(String method, String direction, int mb, long started, boolean same) {

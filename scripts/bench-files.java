@@ -1,22 +1,29 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+// One thread writes and reads, allocating a few short-lived strings per row: the serial collector does the least
+// work per object there. On 2 cores the JVM's default (G1) spent a third of CSV's time in its barriers and threads.
+//RUNTIME_OPTIONS -XX:+UseSerialGC
 //DESCRIPTION Benchmark for "4. File Formats": CSV and JSON write+read of N customer rows (default 1,000,000), XML of N/5, in rows/s next to the chapter's Python; row counts and balance sums checked.
 //DEPS org.apache.commons:commons-csv:1.14.1
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 //SOURCES ../lib/src/main/java/elkit/Bench.java
+//SOURCES ../lib/src/main/java/elkit/Charts.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/DataFiles.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
+//SOURCES ../lib/src/main/java/elkit/Progress.java
 
 import elkit.Options;
 
 import elkit.Bench;
+import elkit.Charts;
 import elkit.Cli;
 import elkit.DataFiles;
 import elkit.Env;
+import elkit.Progress;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -29,6 +36,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -131,7 +139,8 @@ class bench_files {
         int rows = Bench.rows("bench-files", args, 1_000_000);
         int xmlRows = Math.max(1, rows / 5);
         Path folder = Files.createDirectories(Env.workDir().resolve("bench"));
-        System.out.println(Bench.machine());
+        String machine = Bench.machine();
+        System.out.println(machine);
         System.out.printf(Locale.US, "Files in %s; CSV and JSON %,d rows, XML %,d rows%n", folder, rows, xmlRows);
 
         Totals expected = expected(rows);
@@ -139,6 +148,7 @@ class bench_files {
         Path jsonFile = folder.resolve("customers.json");
         Path xmlFile = folder.resolve("customers.xml");
         var java = new LinkedHashMap<String, Double>();
+        var bars = new ArrayList<Charts.Bar>(); // the chart: each write+read rows/s as printed, Python beside Java
         try {
             java.put("CSV", report("CSV", rows, expected, () -> writeCsv(csvFile, rows), () -> readCsv(csvFile), csvFile));
             ObjectMapper mapper = new ObjectMapper();
@@ -146,28 +156,40 @@ class bench_files {
                     () -> writeJson(mapper, jsonFile, rows), () -> readJson(mapper, jsonFile), jsonFile));
             java.put("XML", report("XML", xmlRows, expected(xmlRows),
                     () -> writeXmlStax(xmlFile, xmlRows), () -> readXmlStax(xmlFile), xmlFile));
-            report("XML DOM", xmlRows, expected(xmlRows), () -> writeXmlDom(xmlFile, xmlRows), () -> readXmlDom(xmlFile), xmlFile);
+            java.put("XML DOM", report("XML DOM", xmlRows, expected(xmlRows), () -> writeXmlDom(xmlFile, xmlRows), () -> readXmlDom(xmlFile), xmlFile));
 
             Cli.step("The chapter's Python, same rows, same run (csv.DictWriter/DictReader, json.dump/load, xml.etree)");
-            var python = Bench.python(PYTHON, Integer.toString(rows), Integer.toString(xmlRows), folder.toString());
-            if (!python.ran()) {
-                System.out.println(python.problem());
-                return;
+            Bench.PythonRun python;
+            try (var progress = Progress.start("Python csv, json, xml.etree", 0)) {
+                python = Bench.python(PYTHON, Integer.toString(rows), Integer.toString(xmlRows), folder.toString());
             }
-            for (String line : python.lines()) {
+            var pythonRates = new LinkedHashMap<String, Double>();
+            if (!python.ran()) System.out.println(python.problem());
+            for (String line : python.ran() ? python.lines() : List.<String>of()) {
                 String[] f = line.split(" ");
                 long n = Long.parseLong(f[1]);
                 double write = Double.parseDouble(f[2]), read = Double.parseDouble(f[3]);
                 boolean same = new Totals(n, Long.parseLong(f[4])).equals(f[0].equals("XML") ? expected(xmlRows) : expected);
                 double pythonRate = n / (write + read);
+                pythonRates.put(f[0], pythonRate);
                 System.out.printf(Locale.US, "%-4s %,10d rows  write %6.2f s  read %6.2f s  write+read %,10.0f rows/s  check %s"
                                 + "  ->  Java is %.1fx Python%n", f[0], n, write, read, pythonRate, same ? "ok" : "FAILED",
                         java.get(f[0]) / pythonRate);
+            }
+            for (var format : java.keySet()) {
+                bars.add(new Charts.Bar(format + ", Java", "Java", String.format(Locale.US, "%,.0f", java.get(format))));
+                if (pythonRates.containsKey(format)) {
+                    bars.add(new Charts.Bar(format + ", Python", "Python", String.format(Locale.US, "%,.0f", pythonRates.get(format))));
+                }
             }
         } finally {
             Bench.cleanUp(folder, List.of(csvFile, jsonFile, xmlFile,
                     folder.resolve("python.csv"), folder.resolve("python.json"), folder.resolve("python.xml")));
         }
+        var chart = Charts.draw(folder, new Charts.Spec("bench-files",
+                String.format(Locale.US, "bench-files: write+read, rows/s (higher is better); CSV and JSON %,d rows, XML %,d rows", rows, xmlRows),
+                machine, "write+read rows/s", bars, false));
+        System.out.println(chart.line());
     }
 
     /** The i-th customer: generated, so nothing but the format is measured. */
@@ -189,11 +211,16 @@ class bench_files {
 
     /** Times the write and the read back, checks both against what was expected; returns write+read rows/s. */
     static double report(String format, int rows, Totals expected, Step write, Step read, Path file) throws Exception {
-        long t0 = System.nanoTime();
-        Totals written = write.run();
-        long t1 = System.nanoTime();
-        Totals readBack = read.run();
-        long t2 = System.nanoTime();
+        long t0, t1, t2;
+        Totals written, readBack;
+        try (var progress = Progress.start(format + " write and read", 2)) {
+            t0 = System.nanoTime();
+            written = write.run();
+            t1 = System.nanoTime();
+            progress.step();
+            readBack = read.run();
+            t2 = System.nanoTime();
+        }
         double writeSeconds = (t1 - t0) / 1e9, readSeconds = (t2 - t1) / 1e9;
         System.out.printf(Locale.US, "%-7s %,10d rows  %7.1f MB  write %6.2f s %,12.0f rows/s  read %6.2f s %,12.0f rows/s  write+read %,12.0f rows/s%n",
                 format, rows, Files.size(file) / 1e6, writeSeconds, rows / writeSeconds, readSeconds, rows / readSeconds,

@@ -8,11 +8,13 @@
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Bench.java
+//SOURCES ../lib/src/main/java/elkit/Charts.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
+//SOURCES ../lib/src/main/java/elkit/Progress.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
@@ -21,9 +23,11 @@
 import elkit.Options;
 
 import elkit.Bench;
+import elkit.Charts;
 import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
+import elkit.Progress;
 import elkit.Table;
 import elkit.local.LocalPostgres;
 import org.duckdb.DuckDBConnection;
@@ -103,7 +107,8 @@ class bench_load {
                 parquetFile = work.resolve("bench-customers.parquet"), pythonFile = work.resolve("bench-python.db");
         var files = List.of(sqliteFile, duckdbFile, work.resolve("bench.duckdb.wal"), csvFile, parquetFile, pythonFile);
         for (Path file : files) Files.deleteIfExists(file);
-        System.out.println(Bench.machine());
+        String machine = Bench.machine();
+        System.out.println(machine);
         System.out.printf(Locale.US, "Loading %,d customers rows into each database (row by row: a sample of at most %,d, extrapolated)%n",
                 rows, ROW_BY_ROW_SAMPLE);
 
@@ -152,8 +157,11 @@ class bench_load {
                     new Target("PostgreSQL", env.get("PG_URL"), null, pgRewrite, List.of(
                             new Method("batched, reWriteBatchedInserts", all, pgTable, bench_load::batched))));
 
-            writeCsv(csvFile, rows, parquetFile); // DuckDB's COPY reads them; written before the clock starts
-            python = Bench.python(PYTHON, Integer.toString(rows), pythonFile.toString()); // next to the SQLite rows
+            try (var progress = Progress.start("CSV and Parquet files for COPY, then Python sqlite3", 2)) {
+                writeCsv(csvFile, rows, parquetFile); // DuckDB's COPY reads them; written before the clock starts
+                progress.step();
+                python = Bench.python(PYTHON, Integer.toString(rows), pythonFile.toString()); // next to the SQLite rows
+            }
             for (var target : targets) {
                 for (var method : target.methods()) {
                     try {
@@ -173,7 +181,23 @@ class bench_load {
         }
         printResults(results);
         System.out.println("SQLite has no separate bulk path: one transaction with a prepared batch is its fastest way in.");
-        python(rows, python, results);
+        String pythonRate = python(rows, python, results);
+        System.out.println(chart(rows, machine, results, pythonRate).line());
+    }
+
+    /** The table's rows/s as bars (log scale: row by row and COPY are three orders apart), Python's next to SQLite's. */
+    static Charts.Chart chart(int rows, String machine, List<Map<String, Object>> results, String pythonRate) throws Exception {
+        var bars = new ArrayList<Charts.Bar>();
+        for (var row : results) {
+            bars.add(new Charts.Bar(row.get("database") + ", " + row.get("method"), "Java", (String) row.get("rows/s")));
+            boolean lastSqlite = row.get("database").equals("SQLite")
+                    && (row == results.get(results.size() - 1) || !results.get(results.indexOf(row) + 1).get("database").equals("SQLite"));
+            if (lastSqlite && pythonRate != null) {
+                bars.add(new Charts.Bar("SQLite, Python sqlite3 executemany, one commit", "Python", pythonRate));
+            }
+        }
+        return Charts.draw(Env.workDir().resolve("bench"), new Charts.Spec("bench-load",
+                String.format(Locale.US, "bench-load: rows/s (higher is better), %,d customers rows", rows), machine, "rows/s", bars, true));
     }
 
     static String oneLine(Exception e) {
@@ -188,12 +212,12 @@ class bench_load {
         Table.print(results);
     }
 
-    /** The chapter's Python on the same rows, and how the fastest SQLite batch compares. */
-    static void python(int rows, Bench.PythonRun python, List<Map<String, Object>> results) {
+    /** The chapter's Python on the same rows, and how the fastest SQLite batch compares; Python's rows/s as printed. */
+    static String python(int rows, Bench.PythonRun python, List<Map<String, Object>> results) {
         Cli.step("The chapter's Python, same rows, same run (just before the SQLite rows): sqlite3 executemany, one commit");
         if (!python.ran()) {
             System.out.println(python.problem());
-            return;
+            return null;
         }
         String[] f = python.lines().get(python.lines().size() - 1).split(" ");
         double seconds = Double.parseDouble(f[1]);
@@ -203,6 +227,7 @@ class bench_load {
                 .mapToDouble(r -> Double.parseDouble(((String) r.get("rows/s")).replace(",", ""))).max().orElse(0);
         System.out.printf(Locale.US, "Python sqlite3: %,d rows in %.2f s, %,.0f rows/s, count and sum %s; Java's best SQLite batch is %.1fx that%n",
                 rows, seconds, pythonRate, checked ? "checked" : "WRONG", javaRate / pythonRate);
+        return String.format(Locale.US, "%,.0f", pythonRate);
     }
 
     /** Recreates the table, loads {@code loaded} rows, checks count and sums, returns a result row. */
@@ -216,9 +241,13 @@ class bench_load {
                 stmt.execute("DROP TABLE IF EXISTS bench_customers");
                 stmt.execute(method.createTable());
             }
-            long started = System.nanoTime();
-            method.load().load(conn, loaded);
-            double seconds = (System.nanoTime() - started) / 1e9;
+            long started;
+            double seconds;
+            try (var progress = Progress.start(target.name() + ", " + method.name(), 0)) {
+                started = System.nanoTime();
+                method.load().load(conn, loaded);
+                seconds = (System.nanoTime() - started) / 1e9;
+            }
 
             conn.setAutoCommit(true);
             var sums = Db.query(conn, "SELECT COUNT(*) AS n, SUM(customer_id) AS ids, SUM(total_spent) AS total FROM bench_customers").get(0);

@@ -2,17 +2,21 @@
 //JAVA 17+
 //DESCRIPTION Benchmark: how fast a warm lesson starts, ./jbang <lesson> timed N times (default 5), min/median/max next to a bare java -version.
 //SOURCES ../lib/src/main/java/elkit/Bench.java
+//SOURCES ../lib/src/main/java/elkit/Charts.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
+//SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 
 import elkit.Options;
 
 import elkit.Bench;
+import elkit.Charts;
 import elkit.Cli;
 import elkit.Scratch;
+import elkit.Env;
 import elkit.Table;
 
 import java.nio.file.Files;
@@ -55,7 +59,8 @@ class bench_startup {
                 .orElseThrow(() -> Cli.fail("no ./jbang launcher here: run it from the repository root (./jbang bench-startup)"));
         Path temp = Scratch.folder("bench-startup");
         try {
-            System.out.println(Bench.machine());
+            String machine = Bench.machine();
+            System.out.println(machine);
             System.out.printf(Locale.US, "Each command runs once untimed, then %d times round-robin; wall-clock seconds from start to exit%n", runs);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             var cases = new ArrayList<Case>();
@@ -89,6 +94,10 @@ class bench_startup {
             Cli.step("Warm start, " + runs + " runs each (lower is better)");
             Table.print(results);
             System.out.println(Bench.machine().replaceFirst("\\. JVM:.*", "") + " (after the runs)");
+            var bars = results.stream().map(r -> new Charts.Bar((String) r.get("command"), "Java", (String) r.get("median s"))).toList();
+            System.out.println(Charts.draw(Env.workDir().resolve("bench"),
+                    new Charts.Spec("bench-startup", "bench-startup: warm start, median of " + runs + " runs, seconds (lower is better)",
+                            machine, "median s", bars, false)).line());
         } finally {
             Scratch.deleteQuietly(temp);
         }

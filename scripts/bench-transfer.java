@@ -3,6 +3,8 @@
 //DESCRIPTION Benchmark for "5. SFTP/FTP": upload and download of one large file (default 100 MB) over SFTP (JSch), FTP and FTPS (commons-net) on loopback, in MB/s, next to a plain local copy; every copy checked by SHA-256.
 //DEPS com.github.mwiede:jsch:2.28.8
 //DEPS commons-net:commons-net:3.12.0
+//SOURCES ../lib/src/main/java/elkit/Bench.java
+//SOURCES ../lib/src/main/java/elkit/Charts.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
@@ -16,6 +18,8 @@ import elkit.Options;
 
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSch;
+import elkit.Bench;
+import elkit.Charts;
 import elkit.Cli;
 import elkit.Env;
 import elkit.local.LocalFtp;
@@ -35,8 +39,10 @@ import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -48,6 +54,9 @@ import java.util.Random;
  * files are deleted at the end.
  */
 class bench_transfer {
+
+    /** The chart: each measured line's MB/s, as printed. */
+    static final List<Charts.Bar> BARS = new ArrayList<>();
 
     interface Transfer {
         void run() throws Exception;
@@ -75,8 +84,9 @@ class bench_transfer {
         try {
             writeRandom(original, megabytes);
             String digest = sha256(original);
-            System.out.printf("Java %s, %d cores; a %d MB file in %s%n", Runtime.version(),
-                    Runtime.getRuntime().availableProcessors(), megabytes, folder);
+            String machine = Bench.machine();
+            System.out.println(machine);
+            System.out.printf(Locale.US, "A %d MB file in %s%n", megabytes, folder);
 
             measure("local copy (Files.copy)", megabytes, original, copy, digest,
                     () -> Files.copy(original, copy, StandardCopyOption.REPLACE_EXISTING));
@@ -133,6 +143,9 @@ class bench_transfer {
                 ftps.logout();
                 ftps.disconnect();
             }
+            var chart = Charts.draw(Env.workDir().resolve("bench"), new Charts.Spec("bench-transfer",
+                    "bench-transfer: MB/s (higher is better), one " + megabytes + " MB file on 127.0.0.1", machine, "MB/s", BARS, false));
+            System.out.println(chart.line());
         } finally {
             Files.deleteIfExists(original);
             Files.deleteIfExists(copy);
@@ -145,7 +158,8 @@ class bench_transfer {
         transfer.run();
         double seconds = (System.nanoTime() - started) / 1e9;
         String check = sha256(result).equals(digest) ? "SHA-256 same as the original" : "SHA-256 DIFFERS";
-        System.out.printf("%-38s %6d MB in %6.2f s = %8.1f MB/s   %s%n", what, megabytes, seconds, megabytes / seconds, check);
+        System.out.printf(Locale.US, "%-38s %6d MB in %6.2f s = %8.1f MB/s   %s%n", what, megabytes, seconds, megabytes / seconds, check);
+        BARS.add(new Charts.Bar(what, "Java", String.format(Locale.US, "%.1f", megabytes / seconds)));
         if (!check.startsWith("SHA-256 same")) throw Cli.fail("%s: the copy differs from %s", what, original);
     }
 

@@ -149,6 +149,7 @@ class to_jshell {
         var body = new StringBuilder();
         boolean usesBuiltClasspath = false;
         var excerpts = new ArrayList<List<String>>(); // code cells that must come from a script
+        var loadedScripts = new ArrayList<String>(); // scripts a cell loads whole (%load ../scripts/x.java)
 
         int number = 0;
         for (JsonNode cell : cells) {
@@ -194,6 +195,8 @@ class to_jshell {
                     case "%load" -> {
                         Path file = root.relativize(notebook.getParent().resolve(argument).toAbsolutePath().normalize());
                         code.append("/open ").append(file).append("   // the notebook's ").append(line.strip()).append('\n');
+                        // a lesson loaded whole needs its own //DEPS and elkit files on the class path, as one it shows
+                        if (file.startsWith("scripts") && file.toString().endsWith(".java")) loadedScripts.add(file.toString().replace('\\', '/'));
                     }
                     default -> throw new IllegalArgumentException(where + ": the kernel magic " + line.strip()
                             + " has no JShell translation: add one to scripts/tools/to-jshell.java");
@@ -205,7 +208,8 @@ class to_jshell {
             body.append(jshellSafe(code.toString(), source + " cell " + number)).append('\n');
         }
 
-        var lessons = usesBuiltClasspath || !excerpts.isEmpty() ? lessonsShown(excerpts, scripts) : List.<String>of();
+        var lessons = new ArrayList<String>(usesBuiltClasspath || !excerpts.isEmpty() ? lessonsShown(excerpts, scripts) : List.<String>of());
+        loadedScripts.stream().filter(script -> !lessons.contains(script)).distinct().forEach(lessons::add);
         String name = notebook.getFileName().toString().replaceFirst("\\.ipynb$", ".jsh");
         var out = new StringBuilder();
         out.append("// JShell walkthrough of ").append(source).append(": its code cells in order, its markdown as comments.\n");

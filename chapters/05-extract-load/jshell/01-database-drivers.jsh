@@ -10,6 +10,7 @@
 //DEPS ../../../scripts/db-mysql.java
 //DEPS ../../../scripts/db-sqlite.java
 //DEPS ../../../scripts/db-duckdb.java
+//DEPS ../../../scripts/bench-load.java
 
 // # 1. Database drivers: PostgreSQL, SQLite, DuckDB, MySQL
 //
@@ -696,6 +697,16 @@ results.close();
 cursor.close();
 conn.close();
 System.out.println("Result set, statement and connection closed");
+
+// ## Benchmark: batch operations, as a chart
+//
+// `./jbang bench-load [N]` loads N customers rows (default 1,000,000) into SQLite, DuckDB and PostgreSQL row by row, batched and in bulk, next to the chapter's Python (`sqlite3` `executemany`). Here it runs with 2,000 rows, so the cell takes seconds: its table, then its chart (the same figures, also written to `work/bench/bench-load.svg` and `.png`). The figures of a full run are on the chapter page.
+
+// notebook: the benchmark script's own code, loaded whole (scripts/bench-load.java)
+/open scripts/bench-load.java   // the notebook's %load ../scripts/bench-load.java
+
+// notebook: a small run: 2,000 rows; the table, then the chart, shows under the cell
+bench_load.lesson(List.of("2,000"));
 
 // notebook: stop the local servers started above
 if (pgLocal != null) pgLocal.close();

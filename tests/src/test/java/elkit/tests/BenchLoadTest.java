@@ -14,7 +14,7 @@ class BenchLoadTest {
     Path dir;
 
     @Test
-    void aTinyRunPrintsTheTableWithEveryLoadChecked() {
+    void aTinyRunPrintsTheTableWithEveryLoadCheckedAndDrawsItsChart() throws Exception {
         var run = ScriptRun.run("bench-load", dir, Map.of("PG_URL", ""), "1,000");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -46,7 +46,16 @@ class BenchLoadTest {
                 .containsPattern("Python sqlite3: 1,000 rows in [0-9.]+ s, [0-9,]+ rows/s, count and sum checked; "
                         + "Java's best SQLite batch is [0-9.]+x that")
                 .containsPattern("Deleted the benchmark's files in .* \\([0-9.]+ MB\\)");
-        assertThat(dir.resolve("work")).isEmptyDirectory();
+        // the databases and files are gone; the chart stays, with every row's rows/s and Python's beside SQLite's
+        var figures = BenchChart.tableFigures(out, "rows/s", "database", "method");
+        assertThat(figures).hasSize(17);
+        var python = java.util.regex.Pattern.compile("Python sqlite3: 1,000 rows in [0-9.]+ s, ([0-9,]+) rows/s").matcher(out);
+        assertThat(python.find()).isTrue();
+        figures.put("SQLite, Python sqlite3 executemany, one commit", python.group(1));
+        BenchChart.check(dir, "bench-load", run, figures);
+        try (var left = java.nio.file.Files.list(dir.resolve("work"))) {
+            assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly("bench");
+        }
     }
 
     @Test

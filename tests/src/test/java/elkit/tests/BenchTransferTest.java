@@ -3,7 +3,9 @@ package elkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +16,7 @@ class BenchTransferTest {
     Path dir;
 
     @Test
-    void aTinyRunCopiesTheFileEveryWayAndChecksEachCopy() {
+    void aTinyRunCopiesTheFileEveryWayChecksEachCopyAndDrawsItsChart() throws Exception {
         var run = ScriptRun.run("bench-transfer", dir, Map.of(), "1");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -24,6 +26,11 @@ class BenchTransferTest {
                 .contains("SFTP upload (JSch put)", "SFTP download (JSch get)", "FTP upload (STOR, passive, binary)",
                         "FTP download (RETR, passive, binary)", "FTPS upload (STOR, PROT P)", "FTPS download (RETR, PROT P)");
         assertThat(dir.resolve("work/bench-transfer").toFile().list()).as("large files deleted").isEmpty();
+        var figures = new LinkedHashMap<String, String>();
+        var line = Pattern.compile("(?m)^(.+?) +1 MB in +[\\d.]+ s = +([\\d.]+) MB/s   SHA-256 same").matcher(run.out());
+        while (line.find()) figures.put(line.group(1), line.group(2));
+        assertThat(figures).hasSize(7);
+        BenchChart.check(dir, "bench-transfer", run, figures);
     }
 
     @Test

@@ -59,6 +59,11 @@ class NotebooksRunTest {
             System.out.println("[notebooks] " + reason);
             assumeTrue(false, reason);
         }
+        writeKernelSpec(jupyterPath);
+    }
+
+    /** The Java kernel's spec in {@code jupyterPath}/kernels/, as a learner's install writes it: the jar notebooks/pom.xml copies. */
+    static void writeKernelSpec(Path jupyterPath) throws IOException {
         Path jar = Repo.path("notebooks/target/kernel/rapaio-jupyter-kernel.jar");
         assertThat(jar).as("built by the notebooks module (mvn -pl notebooks -am package)").isRegularFile();
         Path spec = Files.createDirectories(jupyterPath.resolve("kernels").resolve(KERNEL));
@@ -100,9 +105,14 @@ class NotebooksRunTest {
         var json = new ObjectMapper().readTree(executed.toFile());
         var shown = new StringBuilder();
         var errors = new ArrayList<String>();
+        var images = new ArrayList<java.awt.image.BufferedImage>();
         for (JsonNode cell : json.get("cells")) {
             for (JsonNode output : cell.path("outputs")) {
                 if (output.path("output_type").asText().equals("error")) errors.add(output.toString());
+                if (output.path("data").has("image/png")) { // a chart, saved in the notebook as base64 PNG
+                    byte[] png = java.util.Base64.getMimeDecoder().decode(output.path("data").path("image/png").asText());
+                    images.add(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)));
+                }
                 output.path("text").forEach(t -> shown.append(t.asText()));
                 output.path("data").forEach(d -> d.forEach(t -> shown.append(t.asText())));
             }
@@ -110,6 +120,11 @@ class NotebooksRunTest {
         assertThat(errors).as("errors shown by the notebook").isEmpty();
         for (JsonNode expected : json.at("/metadata/elkit/expect")) {
             assertThat(shown.toString()).contains(expected.asText());
+        }
+        assertThat(images).as("charts shown as images").hasSize(json.at("/metadata/elkit/images").asInt(0));
+        for (var image : images) {
+            assertThat(image).as("a PNG that opens").isNotNull();
+            assertThat(image.getWidth()).isBetween(800, 2000);
         }
     }
 
