@@ -77,12 +77,7 @@ public final class LocalKafka implements LocalServer {
     /** Starts the broker; {@code announce} prints the one line saying so. */
     public static LocalKafka start(boolean announce) {
         long started = System.nanoTime();
-        Path dataDir;
-        try {
-            dataDir = Scratch.folder("kafka");
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start the local Kafka broker: " + e.getMessage(), e);
-        }
+        Path dataDir = Scratch.folder("kafka");
         // A start that fails removes what it made, whatever the failure: an exception, an Error such as
         // NoClassDefFoundError (mixed Kafka versions on the class path), or Kafka ending the JVM itself
         Path made = dataDir;
