@@ -9,7 +9,7 @@
 //DEPS org.apache.httpcomponents.client5:httpclient5:5.6.4 org.apache.httpcomponents.core5:httpcore5:5.4.3 org.apache.httpcomponents.core5:httpcore5-h2:5.4.3
 // and what Kafka's broker runs with in the lessons and the tests
 //DEPS org.apache.logging.log4j:log4j-bom:2.25.5@pom org.yaml:snakeyaml:2.5 com.github.ben-manes.caffeine:caffeine:3.2.0
-//DEPS com.github.luben:zstd-jni:1.5.7-17 org.apache.commons:commons-compress:1.28.0 org.tukaani:xz:1.11
+//DEPS com.github.luben:zstd-jni:1.5.6-10 org.apache.commons:commons-compress:1.28.0 org.tukaani:xz:1.11
 //SOURCES ../../lib/src/main/java/elkit/Cli.java
 //SOURCES ../../lib/src/main/java/elkit/Options.java
 //SOURCES ../../lib/src/main/java/elkit/EnvContract.java

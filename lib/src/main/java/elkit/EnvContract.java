@@ -71,17 +71,20 @@ public final class EnvContract {
                     plain("SFTP_KNOWN_HOSTS", "known_hosts file with the server's key")),
             system("FTP", "ftp", "elkit.local.LocalFtp",
                     plain("FTP_HOST", "host"), plain("FTP_PORT", "port, 21"), plain("FTP_USER", "user"),
-                    secret("FTP_PASSWORD", "password"), plain("FTP_CA_CERT", "PEM certificate FTPS trusts on purpose")),
+                    secret("FTP_PASSWORD", "password"), plain("FTP_CA_CERT", "PEM certificate FTPS trusts on purpose"),
+                    plain("FTP_REQUIRE_TLS", "1: a server without TLS is an error, not a warning")),
             system("Kafka", "kafka", "elkit.local.LocalKafka",
                     plain("KAFKA_BOOTSTRAP_SERVERS", "brokers, host:9092[,host:9092]")),
             system(ELKIT, null, null,
                     plain("ELKIT_WORK", "where lessons write their files (default ./work)"),
                     plain("ELKIT_DOCKER", "1: let lessons and tests use Testcontainers where Docker runs"),
                     plain("ELKIT_REPO", "the ELKit checkout the tools work on"),
-                    plain("ELKIT_JBANG_CACHE", "where ./jbang keeps the JBang it fetched")),
+                    plain("ELKIT_JBANG_CACHE", "where ./jbang keeps the JBang it fetched"),
+                    plain("ELKIT_PROGRESS", "0: no progress bars, even on a terminal"),
+                    plain("ELKIT_PYTHON", "the Python that bench-kafka runs its confluent-kafka peer with")),
             // read by a tool, defined by the system: not ours to document, listed so the scan knows them
             system(PLATFORM, null, null,
-                    plain("PATH", "where commands are found"), plain("XDG_CACHE_HOME", "the user's cache folder")));
+                    plain("PATH", "where commands are found"), plain("CI", "true on a CI machine: progress stays quiet"), plain("XDG_CACHE_HOME", "the user's cache folder")));
 
     private static DataSystem system(String name, String service, String server, Variable... variables) {
         return new DataSystem(name, service, server, List.of(variables));
