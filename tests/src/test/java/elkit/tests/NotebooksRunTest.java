@@ -92,7 +92,8 @@ class NotebooksRunTest {
                             "--ExecutePreprocessor.timeout=300",
                             "--output", executed.toString(), notebook.getFileName().toString()),
                     notebook.getParent(), Map.of("JUPYTER_PATH", jupyterPath.toString(),
-                            "ELKIT_WORK", work.resolve("work").toString()));
+                            "ELKIT_WORK", work.resolve("work").toString()),
+                    java.time.Duration.ofMinutes(8)); // the start, then 01's PostgreSQL and MariaDB on a busy machine
             if (run.exitCode() == 0 || !kernelDidNotStart(run)) break;
             System.out.println("[notebooks] " + notebook.getFileName() + ": kernel did not start, attempt " + attempt);
         }
