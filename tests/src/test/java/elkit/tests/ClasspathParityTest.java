@@ -155,8 +155,8 @@ class ClasspathParityTest {
             var run = entry.getValue().run();
             assertThat(run.exitCode()).as("./jbang info classpath " + script + "\n" + run).isZero();
             var jars = entry.getValue().classpath();
+            assertThat(jars).as("./jbang info classpath " + script + "\n" + run).isNotEmpty(); // its own jar, at least
             var mine = coordinates(jars, repository);
-            assertThat(mine).as("jars of " + script + " under " + repository + "\n" + run.out()).isNotEmpty();
 
             var differences = new ArrayList<String>();
             mine.forEach((artifact, version) -> {
