@@ -109,11 +109,11 @@ class api_requests {
 
         // GET with headers (authentication): the token comes from API_TOKEN, never from the code
         Cli.step("GET with headers (authentication)");
+        // The chapter sends Content-Type: application/json, which describes a body; a GET has none,
+        // so the header that asks for JSON back is Accept
         Request dataRequest = new Request.Builder()
                 .url(baseUrl + "/data")
                 .header("Authorization", "Bearer " + apiToken)
-                // the chapter sends Content-Type: application/json, which describes a body; a GET has none,
-                // so the header that asks for JSON back is Accept
                 .header("Accept", "application/json")
                 .build();
         System.out.println("GET " + dataRequest.url() + " with Authorization: Bearer " + Env.masked(apiToken));

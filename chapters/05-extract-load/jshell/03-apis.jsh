@@ -104,10 +104,24 @@ try (Response response = client.newCall(new Request.Builder().url(productsUrl).b
 
 // GET with headers (authentication): the token comes from API_TOKEN, never from the code
 Cli.step("GET with headers (authentication)");
+// The chapter sends Content-Type: application/json, which describes a body; a GET has none,
+// so the header that asks for JSON back is Accept
 Request dataRequest = new Request.Builder().
         url(baseUrl + "/data").
-        header("Authorization", "Bearer " + apiToken) /
-        / the chapter sends Content-Type: application/json, which describes a body; a GET has none, / / so the header that asks for JSON back is Accept. header("Accept", "application/json"). build(); System.out.println("GET " + dataRequest.url() + " with Authorization: Bearer " + Env.masked(apiToken)); try (Response response = client.newCall(dataRequest).execute()) { System.out.println("-> " + response.code()); if (response.code() == 401) { throw Cli.fail("GET %s answered 401 Unauthorized: %s", dataRequest.url(), apiToken.isEmpty() ? "API_TOKEN is not set (export API_TOKEN=<your token>)" : "the server rejected the token in API_TOKEN"); } JsonNode data = Http.readJson(Http.raiseForStatus(response)); System.out.println(data); }
+        header("Authorization", "Bearer " + apiToken).
+        header("Accept", "application/json").
+        build();
+System.out.println("GET " + dataRequest.url() + " with Authorization: Bearer " + Env.masked(apiToken));
+try (Response response = client.newCall(dataRequest).execute()) {
+    System.out.println("-> " + response.code());
+    if (response.code() == 401) {
+        throw Cli.fail("GET %s answered 401 Unauthorized: %s", dataRequest.url(), apiToken.isEmpty()
+                ? "API_TOKEN is not set (export API_TOKEN=<your token>)"
+                : "the server rejected the token in API_TOKEN");
+    }
+    JsonNode data = Http.readJson(Http.raiseForStatus(response));
+    System.out.println(data);
+}
 
 // POST request (submit data), expecting `201 Created`:
 
