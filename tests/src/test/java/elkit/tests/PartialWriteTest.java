@@ -51,6 +51,13 @@ class PartialWriteTest {
         }
         Path input = Files.writeString(dir.resolve("big.json"), big.append(']'));
         Path output = Files.writeString(full.resolve("output.json"), "[\"the previous, complete output\"]\n");
+        // the lesson writes the chapter's two customers (134 bytes), whatever it read: fill the small file
+        // system to the last byte, so that even that short output cannot fit
+        try {
+            Files.write(full.resolve("filler.bin"), new byte[128 * 1024]);
+        } catch (IOException expected) {
+            // No space left on device: the file system is now full
+        }
 
         var run = ScriptRun.run("files-json", dir, Map.of(), input.toString(), output.toString());
 
@@ -59,7 +66,7 @@ class PartialWriteTest {
         assertThat(run.err()).startsWith("files-json: ").contains("No space left on device").doesNotContain("\tat ");
         assertThat(Files.readString(output)).isEqualTo("[\"the previous, complete output\"]\n");
         try (Stream<Path> left = Files.list(full)) {
-            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("output.json");
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("filler.bin", "output.json");
         }
     }
 
