@@ -264,7 +264,8 @@ class doctor {
             }
             boolean ready = Files.readString(log).contains(step.readyLine());
             process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            // a server that is stopping deletes its data folder: killed before it ends, it would leave it in the temp folder
+            if (!process.waitFor(3, TimeUnit.MINUTES)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
             }

@@ -44,6 +44,13 @@ public final class LocalPostgres implements LocalServer {
         this.adminPassword = adminPassword;
     }
 
+    /** Where PostgreSQL's binaries are unpacked once: {@code $XDG_CACHE_HOME/elkit/embedded-pg} or {@code ~/.cache/elkit/embedded-pg}. */
+    static File binaries() {
+        String cache = System.getenv("XDG_CACHE_HOME");
+        var base = cache != null && !cache.isBlank() ? java.nio.file.Path.of(cache) : java.nio.file.Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("elkit").resolve("embedded-pg").toFile();
+    }
+
     /** Starts the server and prints one line saying so. */
     public static LocalPostgres start() {
         long started = System.nanoTime();
@@ -56,6 +63,8 @@ public final class LocalPostgres implements LocalServer {
                     .setServerConfig("max_replication_slots", "10")
                     .setServerConfig("max_wal_senders", "10")
                     .setDataDirectoryCustomizer(dir -> dataDir[0] = dir)
+                    // the unpacked binaries are kept for the next start: in ELKit's cache, not left in the temp folder
+                    .setOverrideWorkingDirectory(binaries())
                     .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
                     .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
                     .start();
