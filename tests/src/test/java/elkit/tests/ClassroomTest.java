@@ -109,7 +109,8 @@ class ClassroomTest {
         write(troubled, "endless-loop", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "while (!customers.isEmpty()) { }"));
         write(troubled, "does-not-compile", "ex01-sqlite-load.java", StudentMethods.rewrite(ex01, m -> "int count = \"three\";"));
 
-        gradeRun = ScriptRun.run("classroom", temp, env, "grade", submissions.toString(), "--timeout", "300", "--jobs", "2");
+        // a whole class: every exercise compiled first, then each student's files, each with its local servers
+        gradeRun = ScriptRun.runWithin(java.time.Duration.ofMinutes(12), "classroom", temp, env, "grade", submissions.toString(), "--timeout", "300", "--jobs", "2");
         troubledRun = ScriptRun.run("classroom", temp, env, "grade", troubled.toString(), "--timeout", "20", "--jobs", "2");
         for (Path folder : List.of(submissions, troubled)) {
             Path csv = folder.resolve("gradebook.csv");

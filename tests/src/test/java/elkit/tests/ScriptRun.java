@@ -27,6 +27,15 @@ public record ScriptRun(int exitCode, String out, String err) {
 
     /** {@link #run} on the JDK in {@code javaHome}, with the script's //RUNTIME_OPTIONS, as JBang runs it. */
     public static ScriptRun runOn(Path javaHome, String script, Path workDir, Map<String, String> env, String... args) {
+        return runWithin(TIMEOUT, javaHome, script, workDir, env, args);
+    }
+
+    /** {@link #run} with a time limit of its own: a whole class graded, say. */
+    public static ScriptRun runWithin(Duration timeout, String script, Path workDir, Map<String, String> env, String... args) {
+        return runWithin(timeout, Path.of(System.getProperty("java.home")), script, workDir, env, args);
+    }
+
+    static ScriptRun runWithin(Duration timeout, Path javaHome, String script, Path workDir, Map<String, String> env, String... args) {
         var command = new ArrayList<String>();
         command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(runtimeOptions(script));
@@ -48,7 +57,7 @@ public record ScriptRun(int exitCode, String out, String err) {
         command.add(Repo.scriptClass(script));
         command.addAll(List.of(args));
         try {
-            return exec(command, workDir, env);
+            return exec(command, workDir, env, timeout);
         } finally {
             deleteRecursively(tmp);
         }
