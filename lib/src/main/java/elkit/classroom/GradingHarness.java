@@ -39,7 +39,9 @@ public final class GradingHarness extends OutputStream {
         var real = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(new PrintStream(new GradingHarness(real, token), true, StandardCharsets.UTF_8));
         try {
-            Class.forName(exercise).getMethod("main", String[].class).invoke(null, (Object) new String[0]);
+            var main = Class.forName(exercise).getMethod("main", String[].class);
+            main.setAccessible(true); // the exercise class is package-private, in the unnamed package
+            main.invoke(null, (Object) new String[0]);
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
