@@ -30,6 +30,6 @@ public final class Grading {
 
     /** Fails the check unless {@code actual} equals {@code expected}; {@code what} names the value in the hint. */
     public static void expect(Object actual, Object expected, String what) {
-        if (!expected.equals(actual)) throw new AssertionError(what + ": expected " + expected + ", got " + actual);
+        if (!java.util.Objects.equals(expected, actual)) throw new AssertionError(what + ": expected " + expected + ", got " + actual);
     }
 }

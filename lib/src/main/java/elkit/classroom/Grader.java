@@ -238,7 +238,6 @@ public final class Grader {
         }
         builder.directory(run.toFile());
         var watch = new Sandbox.Watch();
-        if (System.getenv("ELKIT_GRADE_TRACE") != null) System.err.println("TRACE " + builder.command());
         Process process = builder.start();
         // read as it comes, keeping only the grader's lines: a student's code printing without end fills no disk
         var graderLines = CompletableFuture.supplyAsync(() -> graderLines(process.getInputStream(), token, watch), READERS);
@@ -303,7 +302,6 @@ public final class Grader {
                         if (kept.size() < 1_000) kept.add(text);
                     }
                     watch.line(text);
-                    if (System.getenv("ELKIT_GRADE_TRACE") != null) System.err.println("TRACE " + text);
                     line.reset();
                 } else if (line.size() < 16_384) {
                     line.write(b);

@@ -254,6 +254,8 @@ public final class Sandbox {
                 "NoSuchFile|AccessDenied|FileNotFound|FileSystemException|NotDirectory|No such file or directory|Permission denied|Read-only file system|Operation not permitted");
         static final Pattern PATH = Pattern.compile("(?<![\\w.])(/[\\w.@+~=-]+(?:/[\\w.@+~=-]*)*)");
         static final Pattern ADDRESS = Pattern.compile("(?:[\\w.-]+/)?((?:\\d{1,3}\\.){3}\\d{1,3}|localhost)[:/ ](?:port )?(\\d{1,5})");
+        /** A grader's FAIL line whose hint is a bare path: the message of a NoSuchFileException the check caught. */
+        static final Pattern FAILED_ON_PATH = Pattern.compile("^FAIL  .*?: (/[^\\s:]+)$");
         static final Pattern UNKNOWN_HOST = Pattern.compile("UnknownHostException: ([\\w.-]+)");
         private final Set<String> refused = new LinkedHashSet<>();
         private final java.util.Map<String, Long> counters = new java.util.concurrent.ConcurrentHashMap<>();
@@ -265,11 +267,13 @@ public final class Sandbox {
                 counter(line.substring(MARK.length()));
                 return;
             }
+            Matcher failed = FAILED_ON_PATH.matcher(line);
+            if (failed.find() && outside(failed.group(1))) add(failed.group(1) + ": a file outside the sandbox (not there)");
             if (FILE_ERROR.matcher(line).find()) {
                 Matcher p = PATH.matcher(line);
                 while (p.find()) {
                     String path = p.group(1);
-                    if (!path.equals("/tmp") && !path.startsWith("/tmp/") && !path.startsWith("/proc/")) {
+                    if (outside(path)) {
                         add(path + ": a file outside the sandbox (" + why(line) + ")");
                         break;
                     }
@@ -286,6 +290,11 @@ public final class Sandbox {
                 add("a connection refused" + (a.find() ? " to " + a.group(1) + ":" + a.group(2) : "")
                         + " (the run has a loopback of its own: only the servers it started itself are there)");
             }
+        }
+
+        /** Outside the run's own writable /tmp (and /proc, which it may read). */
+        private static boolean outside(String path) {
+            return !path.equals("/tmp") && !path.startsWith("/tmp/") && !path.startsWith("/proc/");
         }
 
         private static String why(String line) {
