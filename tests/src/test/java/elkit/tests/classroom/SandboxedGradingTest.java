@@ -245,7 +245,9 @@ class SandboxedGradingTest {
     @Test
     void aForkBombStopsAtTheProcessLimitAndLeavesNoProcessBehind() throws IOException {
         assumeTrue(sandboxWorks(), "no sandbox on this machine");
-        assertThat(row("forks")).isIn("3,3,graded", "0,3,timeout");
+        // where the limit stops it decides the score: an IOException it catches (3/3), an Error from a thread
+        // the JVM could not start (the first check fails: 2/3), or a JVM slowed down to the time limit
+        assertThat(row("forks")).isIn("3,3,graded", "2,3,graded", "0,3,timeout");
         assertThat(ProcessHandle.allProcesses().map(p -> p.info().arguments().map(List::of).orElse(List.of())))
                 .noneMatch(arguments -> arguments.contains(SLEEP));
     }
