@@ -135,17 +135,18 @@ public final class Sandbox {
             if (!jar.startsWith("/usr/") && Files.exists(Path.of(jar))) shown.put(jar, jar);
         }
         shown.put(CLASSES, run.classes().toString());
-        // the folders above them, made readable first (bwrap would make them private to root)
-        var binds = new ArrayList<String>();
+        // the run's own /tmp first, so that a jar or JDK kept under the machine's /tmp is shown over it
+        var binds = new ArrayList<String>(List.of("--proc", "/proc", "--dev", "/dev",
+                "--perms", "1777", "--size", Long.toString(TMP_BYTES), "--tmpfs", "/tmp",
+                "--perms", "0777", "--dir", HOME, "--perms", "0777", "--dir", RUN, "--perms", "0777", "--dir", RUN + "/work"));
+        // the folders above what is shown, made readable first (bwrap would make them private to root)
         var folders = new java.util.TreeSet<String>();
         for (String inside : shown.keySet()) {
             for (Path up = Path.of(inside).getParent(); up != null && up.getParent() != null; up = up.getParent()) folders.add(up.toString());
         }
+        folders.remove("/tmp");
         for (String folder : folders) binds.addAll(List.of("--perms", "0755", "--dir", folder));
         shown.forEach((inside, machine) -> binds.addAll(List.of("--ro-bind", machine, inside)));
-        binds.addAll(List.of("--proc", "/proc", "--dev", "/dev",
-                "--perms", "1777", "--size", Long.toString(TMP_BYTES), "--tmpfs", "/tmp",
-                "--perms", "0777", "--dir", HOME, "--perms", "0777", "--dir", RUN, "--perms", "0777", "--dir", RUN + "/work"));
         if (run.data() != null) binds.addAll(List.of("--ro-bind", run.data().toString(), RUN + "/chapters/05-extract-load/data"));
         binds.addAll(List.of("--chdir", RUN));
 
