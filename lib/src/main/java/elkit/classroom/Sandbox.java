@@ -71,9 +71,8 @@ public final class Sandbox {
             return Optional.of(configured != null ? BWRAP_ENV + "=" + configured + " is not an executable bwrap"
                     : "bubblewrap (bwrap) is not installed (" + INSTALL + ")");
         }
-        for (String tool : List.of("prlimit", "sh")) {
-            if (tool("/usr/bin/" + tool).isEmpty()) return Optional.of("/usr/bin/" + tool + " is missing (util-linux)");
-        }
+        if (tool("/usr/bin/prlimit").isEmpty()) return Optional.of("/usr/bin/prlimit is missing (util-linux)");
+        if (tool("/bin/sh").isEmpty()) return Optional.of("/bin/sh is missing");
         if (ROOT && tool("/usr/bin/setpriv").isEmpty()) return Optional.of("/usr/bin/setpriv is missing (util-linux)");
         try {
             var command = new ArrayList<>(base(bwrap.get(), List.of()));

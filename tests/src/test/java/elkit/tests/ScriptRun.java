@@ -25,6 +25,16 @@ public record ScriptRun(int exitCode, String out, String err) {
         return runOn(Path.of(System.getProperty("java.home")), script, workDir, env, args);
     }
 
+    /** {@link #run} with a time limit of its own (a grade run over a whole class). */
+    public static ScriptRun run(Duration limit, String script, Path workDir, Map<String, String> env, String... args) {
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(runtimeOptions(script));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Repo.scriptClass(script)));
+        command.addAll(List.of(args));
+        return exec(command, workDir, env, limit);
+    }
+
     /** {@link #run} on the JDK in {@code javaHome}, with the script's //RUNTIME_OPTIONS, as JBang runs it. */
     public static ScriptRun runOn(Path javaHome, String script, Path workDir, Map<String, String> env, String... args) {
         var command = new ArrayList<String>();

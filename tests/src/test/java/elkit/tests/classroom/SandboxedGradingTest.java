@@ -13,7 +13,6 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,15 +128,10 @@ class SandboxedGradingTest {
     }
 
     static ScriptRun classroom(Duration limit, Map<String, String> extraEnv, String... args) {
-        var command = new ArrayList<String>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ScriptRun.runtimeOptions("classroom"));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Repo.scriptClass("classroom")));
-        command.addAll(List.of(args));
         var env = new HashMap<String, String>();
         env.put("ELKIT_REPO", Repo.root().toString());
         env.putAll(extraEnv);
-        return ScriptRun.exec(command, temp, env, limit);
+        return ScriptRun.run(limit, "classroom", temp, env, args);
     }
 
     @AfterAll
