@@ -11,6 +11,7 @@
 //SOURCES ../../lib/src/main/java/elkit/classroom/Grader.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/Gradebook.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/GradingHarness.java
+//SOURCES ../../lib/src/main/java/elkit/classroom/Sandbox.java
 
 import elkit.Cli;
 import elkit.Options;
@@ -19,6 +20,7 @@ import elkit.classroom.Exercise;
 import elkit.classroom.Gradebook;
 import elkit.classroom.Gradebook.Result;
 import elkit.classroom.Grader;
+import elkit.classroom.Sandbox;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -46,13 +48,14 @@ import javax.tools.ToolProvider;
  */
 class classroom {
 
-    static final String USAGE = "usage: classroom handout OUT_DIR | classroom grade SUBMISSIONS_DIR [--timeout SECONDS] [--jobs N]";
+    static final String USAGE = "usage: classroom handout OUT_DIR | classroom grade SUBMISSIONS_DIR [--timeout SECONDS] [--jobs N] [--no-sandbox]";
     static final Options OPTIONS = Options.usage("classroom handout OUT_DIR | classroom grade SUBMISSIONS_DIR")
             .argument("OUT_DIR", "handout: a folder that does not exist yet, or an empty one; the student pack goes there (no solutions)")
             .argument("SUBMISSIONS_DIR", "grade: one folder per student, holding their exercise files; gradebook.csv is written there")
             .option("--timeout SECONDS", "grade: seconds each file may run (default 120)")
             .option("--jobs N", "grade: files graded at a time (default 1)")
-            .env("ELKIT_REPO");
+            .option("--no-sandbox", "grade: run the students' code with your own rights, where no sandbox can run (a warning each run)")
+            .env("ELKIT_REPO", "ELKIT_BWRAP");
 
     public static void main(String[] args) {
         Cli.run(args, OPTIONS.around(classroom::command));
@@ -70,9 +73,10 @@ class classroom {
             case "grade" -> {
                 int timeout = intOption(rest, "--timeout", 120);
                 int jobs = intOption(rest, "--jobs", 1);
+                boolean sandboxed = !rest.remove("--no-sandbox");
                 noUnknownOption(rest);
                 if (rest.size() != 1) throw Cli.fail(2, USAGE);
-                grade(repo(), Path.of(rest.get(0)), timeout, jobs);
+                grade(repo(), Path.of(rest.get(0)), timeout, jobs, sandboxed);
             }
             default -> throw Cli.fail(2, "unknown command %s; %s", args.get(0), USAGE);
         }
@@ -212,7 +216,9 @@ class classroom {
 
     // ---- grade ----
 
-    static void grade(Path repo, Path submissions, int timeoutSeconds, int jobs) throws Exception {
+    static final String NO_SANDBOX = "  WARNING  no sandbox (--no-sandbox): %s/%s ran with your user's rights, files and network%n";
+
+    static void grade(Path repo, Path submissions, int timeoutSeconds, int jobs, boolean sandboxed) throws Exception {
         if (!Files.isDirectory(submissions)) throw Cli.fail("submissions folder %s does not exist", submissions);
         List<Path> students;
         try (Stream<Path> dirs = Files.list(submissions)) {
@@ -224,9 +230,17 @@ class classroom {
         if (ToolProvider.getSystemJavaCompiler() == null) {
             throw Cli.fail("grading compiles the submissions: run it on a JDK, not a JRE (%s)", System.getProperty("java.home"));
         }
+        if (sandboxed) {
+            var why = Sandbox.unavailable();
+            if (why.isPresent()) {
+                throw Cli.fail("cannot run the students' code in a sandbox here: %s; to grade anyway, with their code running"
+                        + " as you, add --no-sandbox (on a lab account or a throwaway machine)", why.get());
+            }
+        }
 
-        System.out.printf("Grading %d students x %d exercises with the grader in %s (time limit %d s each)%n",
-                students.size(), exercises.size(), repo.resolve(Exercise.FOLDER), timeoutSeconds);
+        System.out.printf("Grading %d students x %d exercises with the grader in %s (time limit %d s each, %s)%n",
+                students.size(), exercises.size(), repo.resolve(Exercise.FOLDER), timeoutSeconds,
+                sandboxed ? "each in a sandbox" : "NO SANDBOX: the students' code runs as you");
         Path work = Files.createTempDirectory("elkit-grade");
         try {
             // each exercise's libraries, resolved by JBang from the teacher's file, and its number of checks, once each
@@ -240,7 +254,7 @@ class classroom {
                     var setup = setups.get(exercise.name());
                     futures.add(pool.submit(() -> {
                         try {
-                            return Grader.gradeOne(student, exercise, setup, work, timeoutSeconds);
+                            return Grader.gradeOne(student, exercise, setup, work, timeoutSeconds, sandboxed);
                         } catch (Exception e) { // one file that cannot be graded does not stop the class
                             return new Result(student.getFileName().toString(), exercise.name(), 0, setup.checks(), "compile-error",
                                     List.of("COMPILE ERROR  " + exercise.fileName() + " could not be graded: " + e));
@@ -252,6 +266,7 @@ class classroom {
             for (var future : futures) {
                 var result = future.get();
                 results.add(result);
+                if (!sandboxed && (result.graded() || result.status().equals("timeout"))) System.out.printf(NO_SANDBOX, result.student(), result.exercise());
                 System.out.printf("  %-16s %-20s %s%n", result.student(), result.exercise(), result.shown());
             }
             pool.shutdown();

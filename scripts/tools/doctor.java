@@ -6,6 +6,7 @@
 //SOURCES ../../lib/src/main/java/elkit/Options.java
 //SOURCES ../../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../../lib/src/main/java/elkit/Lab.java
+//SOURCES ../../lib/src/main/java/elkit/classroom/Sandbox.java
 
 import elkit.Options;
 
@@ -127,6 +128,10 @@ class doctor {
         items.add(new Item("Java kernel", kernel, false, kernel ? "rapaio-jupyter-kernel is installed in Jupyter"
                 : "rapaio-jupyter-kernel is not installed in Jupyter. Fix: " + NOTEBOOKS_BUILD
                         + " && java -jar notebooks/target/kernel/rapaio-jupyter-kernel.jar -i -auto"));
+        var sandbox = elkit.classroom.Sandbox.unavailable();
+        items.add(new Item("grading sandbox", sandbox.isEmpty(), false, sandbox.isEmpty()
+                ? "bubblewrap works here: classroom grade runs each student's file in a sandbox"
+                : sandbox.get() + ". Fix: " + elkit.classroom.Sandbox.INSTALL + " (else classroom grade needs --no-sandbox)"));
         return items;
     }
 

@@ -81,7 +81,8 @@ public final class EnvContract {
                     plain("ELKIT_REPO", "the ELKit checkout the tools work on"),
                     plain("ELKIT_JBANG_CACHE", "where ./jbang keeps the JBang it fetched"),
                     plain("ELKIT_PROGRESS", "0: no progress bars, even on a terminal"),
-                    plain("ELKIT_PYTHON", "the Python that bench-kafka runs its confluent-kafka peer with")),
+                    plain("ELKIT_PYTHON", "the Python that bench-kafka runs its confluent-kafka peer with"),
+                    plain("ELKIT_BWRAP", "the bwrap that classroom grade sandboxes each run with (default: bwrap on PATH)")),
             // read by a tool, defined by the system: not ours to document, listed so the scan knows them
             system(PLATFORM, null, null,
                     plain("PATH", "where commands are found"), plain("CI", "true on a CI machine: progress stays quiet"), plain("XDG_CACHE_HOME", "the user's cache folder")));

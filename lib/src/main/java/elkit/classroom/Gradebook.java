@@ -13,8 +13,15 @@ import java.util.List;
 public final class Gradebook {
     private Gradebook() {}
 
-    /** One gradebook row, with the feedback lines for the student. Status: graded, missing, compile-error or timeout. */
-    public record Result(String student, String exercise, int score, int max, String status, List<String> feedback) {
+    /**
+     * One gradebook row, with the feedback lines for the student and what the sandbox refused the run.
+     * Status: graded, missing, compile-error or timeout.
+     */
+    public record Result(String student, String exercise, int score, int max, String status, List<String> feedback, List<String> refused) {
+        public Result(String student, String exercise, int score, int max, String status, List<String> feedback) {
+            this(student, exercise, score, max, status, feedback, List.of());
+        }
+
         public boolean graded() {
             return status.equals("graded");
         }
@@ -56,6 +63,7 @@ public final class Gradebook {
             text.append('\n').append("== ").append(r.exercise()).append(": ")
                     .append(r.graded() ? r.score() + "/" + r.max() : r.status() + ", 0/" + r.max()).append('\n');
             r.feedback().forEach(line -> text.append(line).append('\n'));
+            r.refused().forEach(what -> text.append("REFUSED  ").append(what).append('\n'));
             total += r.score();
             max += r.max();
         }
@@ -78,6 +86,13 @@ public final class Gradebook {
                 max += r.max();
             }
             text.append("  ").append(total).append('/').append(max).append('\n');
+        }
+        var refused = results.stream().filter(r -> !r.refused().isEmpty()).toList();
+        if (!refused.isEmpty()) {
+            text.append("\nRefused by the sandbox (graded as it ran; look at these files):\n");
+            for (var r : refused) {
+                for (String what : r.refused()) text.append("  ").append(r.student()).append("  ").append(r.exercise()).append("  ").append(what).append('\n');
+            }
         }
         return text.toString();
     }

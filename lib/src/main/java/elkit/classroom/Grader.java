@@ -79,7 +79,13 @@ public final class Grader {
         }
     }
 
+    /** Grades in a sandbox ({@link Sandbox}). */
     public static Result gradeOne(Path studentDir, Exercise exercise, Setup setup, Path work, int timeoutSeconds) throws Exception {
+        return gradeOne(studentDir, exercise, setup, work, timeoutSeconds, true);
+    }
+
+    /** {@code sandboxed} false runs the student's code with the grader's own rights (classroom grade --no-sandbox). */
+    public static Result gradeOne(Path studentDir, Exercise exercise, Setup setup, Path work, int timeoutSeconds, boolean sandboxed) throws Exception {
         String student = studentDir.getFileName().toString();
         Path submitted = studentDir.resolve(exercise.fileName());
         if (!Files.isRegularFile(submitted)) {
@@ -119,7 +125,7 @@ public final class Grader {
             }
             return new Result(student, exercise.name(), 0, setup.checks(), "compile-error", feedback);
         }
-        return run(student, exercise, setup, classes, dir, timeoutSeconds);
+        return run(student, exercise, setup, classes, dir, timeoutSeconds, sandboxed);
     }
 
     static final Pattern METHOD = Pattern.compile(
@@ -207,19 +213,35 @@ public final class Grader {
         return diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR).toList();
     }
 
-    /** Runs the spliced exercise in a JVM of its own; only the lines the grader printed count (see the harness). */
-    static Result run(String student, Exercise exercise, Setup setup, Path classes, Path dir, int timeoutSeconds) throws Exception {
+    /**
+     * Runs the spliced exercise in a JVM of its own, in a sandbox unless {@code sandboxed} is false;
+     * only the lines the grader printed count (see the harness). Every line of its output and errors
+     * is shown to a {@link Sandbox.Watch}, which names what the sandbox refused.
+     */
+    static Result run(String student, Exercise exercise, Setup setup, Path classes, Path dir, int timeoutSeconds, boolean sandboxed) throws Exception {
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = classes + (setup.classpath().isEmpty() ? "" : File.pathSeparator + setup.classpath());
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        List<String> jars = setup.classpath().isEmpty() ? List.of() : List.of(setup.classpath().split(File.pathSeparator));
+        Path data = setup.usesData() ? exercise.file().getParent().resolve("../data").normalize() : null;
         Path run = Files.createDirectories(dir.resolve("run"));
-        if (setup.usesData()) copyTree(exercise.file().getParent().resolve("../data").normalize(), run.resolve("chapters/05-extract-load/data"));
-        var builder = new ProcessBuilder(java, "-Xmx1g", "-cp", classpath, HARNESS, exercise.className())
-                .directory(run.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("ELKIT_WORK", run.resolve("work").toString());
+        ProcessBuilder builder;
+        if (sandboxed) {
+            var sandbox = new Sandbox.Run(javaHome, jars, classes, data, Sandbox.writeEtc(dir.resolve("etc")));
+            builder = new ProcessBuilder(Sandbox.command(sandbox, List.of("-Xmx1g", "-cp", Sandbox.classpath(jars), HARNESS, exercise.className())));
+            builder.environment().clear();
+            builder.environment().putAll(Sandbox.environment());
+        } else {
+            String classpath = classes + (setup.classpath().isEmpty() ? "" : File.pathSeparator + setup.classpath());
+            if (data != null) copyTree(data, run.resolve("chapters/05-extract-load/data"));
+            builder = new ProcessBuilder(javaHome.resolve("bin/java").toString(), "-Xmx1g", "-cp", classpath, HARNESS, exercise.className());
+            builder.environment().put("ELKIT_WORK", run.resolve("work").toString());
+        }
+        builder.directory(run.toFile());
+        var watch = new Sandbox.Watch();
         Process process = builder.start();
         // read as it comes, keeping only the grader's lines: a student's code printing without end fills no disk
-        var graderLines = CompletableFuture.supplyAsync(() -> graderLines(process.getInputStream(), token), READERS);
+        var graderLines = CompletableFuture.supplyAsync(() -> graderLines(process.getInputStream(), token, watch), READERS);
+        var errors = CompletableFuture.supplyAsync(() -> graderLines(process.getErrorStream(), token, watch), READERS);
         try (var stdin = process.getOutputStream()) {
             stdin.write((token + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException gone) {
@@ -230,9 +252,10 @@ public final class Grader {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             graderLines.cancel(true);
+            errors.cancel(true);
             return new Result(student, exercise.name(), 0, setup.checks(), "timeout",
                     List.of("TIMEOUT  " + exercise.fileName() + " was stopped after " + timeoutSeconds
-                            + " s: look for a loop that never ends, or a wait with no time limit"));
+                            + " s: look for a loop that never ends, or a wait with no time limit"), sandboxed ? watch.refused(false) : List.of());
         }
         var feedback = new ArrayList<String>();
         int passed = 0;
@@ -244,6 +267,12 @@ public final class Grader {
             graderLines.cancel(true);
             said = List.of();
         }
+        try {
+            errors.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException stillOpen) {
+            errors.cancel(true);
+        }
+        List<String> refused = sandboxed ? watch.refused(true) : List.of();
         for (String line : said) {
             Matcher s = SCORE.matcher(line);
             if (s.matches()) score = Integer.parseInt(s.group(1));
@@ -255,20 +284,24 @@ public final class Grader {
         if (score == null || score != passed || feedback.size() != setup.checks()) {
             feedback.add("FAIL  the grader did not finish: your code ended the program (exit code " + process.exitValue()
                     + ") before every check ran; System.exit or a crash ends the grading too");
-            return new Result(student, exercise.name(), 0, setup.checks(), "graded", feedback);
+            return new Result(student, exercise.name(), 0, setup.checks(), "graded", feedback, refused);
         }
-        return new Result(student, exercise.name(), passed, setup.checks(), "graded", feedback);
+        return new Result(student, exercise.name(), passed, setup.checks(), "graded", feedback, refused);
     }
 
-    /** The lines tagged with the token (the grader's), without it; untagged lines are dropped, long ones cut. */
-    static List<String> graderLines(java.io.InputStream output, String token) {
+    /** The lines tagged with the token (the grader's), without it; untagged lines are dropped, long ones cut; the watch sees every line. */
+    static List<String> graderLines(java.io.InputStream output, String token, Sandbox.Watch watch) {
         var kept = new ArrayList<String>();
         var line = new java.io.ByteArrayOutputStream();
         try (var in = new java.io.BufferedInputStream(output)) {
             for (int b; (b = in.read()) != -1; ) {
                 if (b == '\n') {
                     String text = line.toString(StandardCharsets.UTF_8);
-                    if (text.startsWith(token + " ") && kept.size() < 1_000) kept.add(text.substring(token.length() + 1));
+                    if (text.startsWith(token + " ")) {
+                        text = text.substring(token.length() + 1);
+                        if (kept.size() < 1_000) kept.add(text);
+                    }
+                    watch.line(text);
                     line.reset();
                 } else if (line.size() < 16_384) {
                     line.write(b);

@@ -46,4 +46,15 @@ class GradebookTest {
         assertThat(Gradebook.csv(List.of(new Result("Lovelace, Ada", "ex01-db", 3, 3, "graded", List.of()))))
                 .isEqualTo("student,exercise,score,max,status\n\"Lovelace, Ada\",ex01-db,3,3,graded\n");
     }
+
+    @Test
+    void whatTheSandboxRefusedIsInTheFeedbackAndTheSummary() {
+        var results = List.of(new Result("mallory", "ex01-db", 3, 3, "graded", List.of("PASS  a"),
+                List.of("/home/teacher/.ssh/id_ed25519: a file outside the sandbox (not there)")));
+        assertThat(Gradebook.feedback("mallory", results))
+                .contains("PASS  a\nREFUSED  /home/teacher/.ssh/id_ed25519: a file outside the sandbox (not there)\n");
+        assertThat(Gradebook.summary(List.of("mallory"), List.of(SHORT), results)).endsWith(
+                "Refused by the sandbox (graded as it ran; look at these files):\n"
+                        + "  mallory  ex01-db  /home/teacher/.ssh/id_ed25519: a file outside the sandbox (not there)\n");
+    }
 }

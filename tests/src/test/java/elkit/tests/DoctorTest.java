@@ -48,6 +48,7 @@ class DoctorTest {
         fakeCommand(bin, "jupyter", "echo 'jupyter: command not found' >&2; exit 127");
         var runEnv = new HashMap<>(env);
         runEnv.put("PATH", bin + ":" + env.get("PATH"));
+        runEnv.put("ELKIT_BWRAP", bin.resolve("no-bwrap").toString()); // and no sandbox for grading
 
         var run = ScriptRun.run("doctor", temp, runEnv);
 
@@ -60,12 +61,14 @@ class DoctorTest {
                         + " Node 18+ and npm. Fix: sudo apt-get install nodejs npm\n")
                 .contains("MISSING  Jupyter             not found: the notebooks need it. Fix: sudo apt-get install jupyter-core")
                 .containsPattern("(?m)^MISSING  Java kernel         rapaio-jupyter-kernel is not installed in Jupyter. Fix: mvn .*"
-                        + " && java -jar notebooks/target/kernel/rapaio-jupyter-kernel.jar -i -auto$");
-        assertThat(run.out().lines().filter(l -> l.startsWith("ok ") || l.startsWith("MISSING ")).count()).isEqualTo(7);
+                        + " && java -jar notebooks/target/kernel/rapaio-jupyter-kernel.jar -i -auto$")
+                .contains("MISSING  grading sandbox     ELKIT_BWRAP=" + bin.resolve("no-bwrap") + " is not an executable bwrap."
+                        + " Fix: Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install bubblewrap (else classroom grade needs --no-sandbox)\n");
+        assertThat(run.out().lines().filter(l -> l.startsWith("ok ") || l.startsWith("MISSING ")).count()).isEqualTo(8);
 
         var strict = ScriptRun.run("doctor", temp, runEnv, "--strict");
         assertThat(strict.exitCode()).isEqualTo(1);
-        assertThat(strict.err()).endsWith("doctor: 3 items missing (--strict)\n");
+        assertThat(strict.err()).endsWith("doctor: 4 items missing (--strict)\n");
     }
 
     @Test

@@ -25,14 +25,14 @@ public record ScriptRun(int exitCode, String out, String err) {
         return runOn(Path.of(System.getProperty("java.home")), script, workDir, env, args);
     }
 
+    /** {@link #run} with a time limit of its own (a grade run over a whole class). */
+    public static ScriptRun run(Duration limit, String script, Path workDir, Map<String, String> env, String... args) {
+        return runWithin(limit, Path.of(System.getProperty("java.home")), script, workDir, env, args);
+    }
+
     /** {@link #run} on the JDK in {@code javaHome}, with the script's //RUNTIME_OPTIONS, as JBang runs it. */
     public static ScriptRun runOn(Path javaHome, String script, Path workDir, Map<String, String> env, String... args) {
         return runWithin(TIMEOUT, javaHome, script, workDir, env, args);
-    }
-
-    /** {@link #run} with a time limit of its own: a whole class graded, say. */
-    public static ScriptRun runWithin(Duration timeout, String script, Path workDir, Map<String, String> env, String... args) {
-        return runWithin(timeout, Path.of(System.getProperty("java.home")), script, workDir, env, args);
     }
 
     static ScriptRun runWithin(Duration timeout, Path javaHome, String script, Path workDir, Map<String, String> env, String... args) {
