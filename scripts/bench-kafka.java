@@ -81,7 +81,7 @@ class bench_kafka {
 
     static final Options OPTIONS = Options.usage("bench-kafka [N]")
             .argument("N", "messages to send and read (default: 500,000)")
-            .env("Kafka", "ELKIT_WORK");
+            .env("Kafka", "ELKIT_WORK", "ELKIT_PYTHON");
 
     /** The lesson's producer settings (queue-kafka): safe, and batched so that safe is not slow. */
     static final Map<String, Object> SAFE = settings(
