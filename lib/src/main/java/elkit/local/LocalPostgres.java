@@ -54,6 +54,9 @@ public final class LocalPostgres implements LocalServer {
     /** Starts the server and prints one line saying so. */
     public static LocalPostgres start() {
         long started = System.nanoTime();
+        // zonky keeps the unpacked binaries for the next start in its working folder, java.io.tmpdir/embedded-pg unless
+        // this property names another (its override setter moves the binaries alone): ELKit's cache instead
+        if (System.getProperty("ot.epg.working-dir") == null) System.setProperty("ot.epg.working-dir", binaries().getPath());
         try {
             var dataDir = new File[1];
             var server = EmbeddedPostgres.builder()
@@ -63,8 +66,6 @@ public final class LocalPostgres implements LocalServer {
                     .setServerConfig("max_replication_slots", "10")
                     .setServerConfig("max_wal_senders", "10")
                     .setDataDirectoryCustomizer(dir -> dataDir[0] = dir)
-                    // the unpacked binaries are kept for the next start: in ELKit's cache, not left in the temp folder
-                    .setOverrideWorkingDirectory(binaries())
                     .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
                     .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
                     .start();
