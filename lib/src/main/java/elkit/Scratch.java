@@ -18,10 +18,15 @@ public final class Scratch {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A new folder in the temp folder, named {@code elkit-<name>-...}; delete it with {@link #delete}. */
+    /**
+     * A new folder in the temp folder, named {@code elkit-<name>-...}; delete it with {@link #delete}. A JVM that is
+     * stopped first (Ctrl-C, a test's time limit) deletes it as it ends, so no run leaves one behind.
+     */
     public static Path folder(String name) {
         try {
-            return Files.createTempDirectory("elkit-" + name + "-");
+            Path folder = Files.createTempDirectory("elkit-" + name + "-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(folder), "delete " + folder.getFileName()));
+            return folder;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp folder for " + name + " in "
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);

@@ -93,10 +93,12 @@ public record ScriptRun(int exitCode, String out, String err) {
 
     /** {@link #exec} for a run known to take longer than {@link #TIMEOUT}. */
     public static ScriptRun exec(List<String> command, Path workDir, Map<String, String> env, Duration timeout) {
+        File out = null;
+        File err = null;
         try {
             Files.createDirectories(workDir);
-            File out = Files.createTempFile("elkit-out", ".txt").toFile();
-            File err = Files.createTempFile("elkit-err", ".txt").toFile();
+            out = Files.createTempFile("elkit-out", ".txt").toFile();
+            err = Files.createTempFile("elkit-err", ".txt").toFile();
             var builder = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(out).redirectError(err);
             builder.environment().put("ELKIT_WORK", workDir.resolve("work").toString());
@@ -106,21 +108,27 @@ public record ScriptRun(int exitCode, String out, String err) {
             });
             Process process = builder.start();
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                // SIGTERM first: the script's shutdown hooks stop its servers and delete its temp folders
+                process.descendants().forEach(ProcessHandle::destroy);
+                process.destroy();
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                }
                 throw new AssertionError(command.get(command.size() - 1) + " did not end within " + timeout);
             }
             var result = new ScriptRun(process.exitValue(),
                     Files.readString(out.toPath(), StandardCharsets.UTF_8),
                     Files.readString(err.toPath(), StandardCharsets.UTF_8));
-            out.delete();
-            err.delete();
             return result;
         } catch (IOException e) {
             throw new AssertionError("could not run " + command, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        } finally {
+            if (out != null) out.delete(); // a run past its time limit too: no elkit-out/err file stays in /tmp
+            if (err != null) err.delete();
         }
     }
 
