@@ -175,39 +175,39 @@ class queue_kafka {
                 throw new SerializationException("cannot write " + value + " as JSON", e);
             }
         };
-        var producer = new KafkaProducer<>(producerConfig, new StringSerializer(), valueSerializer);
-
-        // Send message: the chapter's message as it has it, a value with no key: producer.send('orders', value=message)
-        Cli.step("Send the chapter's message, then the lesson's orders, each with a callback");
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("customer_id", 101);
-        message.put("event", "purchase");
-        message.put("amount", new BigDecimal("299.99"));
-        message.put("timestamp", "2024-01-15T10:30:00");
-        var outgoing = new ArrayList<ProducerRecord<String, Map<String, Object>>>();
-        outgoing.add(new ProducerRecord<>(topic, message));
-        // Not in the chapter: orders that carry an order id, sent with it as the key, so that every event of one
-        // order lands on the same partition, in order, and the loader below can store each order once by its id
-        for (var order : SAMPLE_ORDERS) {
-            outgoing.add(new ProducerRecord<>(topic, String.valueOf(order.get("order_id")), order));
-        }
         var failures = new ArrayList<Exception>();
-        for (var record : outgoing) {
-            if (!failures.isEmpty()) break; // no broker, no topic: stop rather than wait max.block.ms per message
-            producer.send(record, (metadata, exception) -> {
-                if (exception != null) {
-                    synchronized (failures) { failures.add(exception); }
-                } else {
-                    System.out.printf("Delivered %s to topic %s, partition %d, offset %d%n",
-                            record.key() == null ? "the chapter's message (no key)" : "order " + record.key(),
-                            metadata.topic(), metadata.partition(), metadata.offset());
-                }
-            });
-        }
+        var outgoing = new ArrayList<ProducerRecord<String, Map<String, Object>>>();
+        try (var producer = new KafkaProducer<>(producerConfig, new StringSerializer(), valueSerializer)) {
+            // Send message: the chapter's message as it has it, a value with no key: producer.send('orders', value=message)
+            Cli.step("Send the chapter's message, then the lesson's orders, each with a callback");
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("customer_id", 101);
+            message.put("event", "purchase");
+            message.put("amount", new BigDecimal("299.99"));
+            message.put("timestamp", "2024-01-15T10:30:00");
+            outgoing.add(new ProducerRecord<>(topic, message));
+            // Not in the chapter: orders that carry an order id, sent with it as the key, so that every event of one
+            // order lands on the same partition, in order, and the loader below can store each order once by its id
+            for (var order : SAMPLE_ORDERS) {
+                outgoing.add(new ProducerRecord<>(topic, String.valueOf(order.get("order_id")), order));
+            }
+            for (var record : outgoing) {
+                if (!failures.isEmpty()) break; // no broker, no topic: stop rather than wait max.block.ms per message
+                producer.send(record, (metadata, exception) -> {
+                    if (exception != null) {
+                        synchronized (failures) { failures.add(exception); }
+                    } else {
+                        System.out.printf("Delivered %s to topic %s, partition %d, offset %d%n",
+                                record.key() == null ? "the chapter's message (no key)" : "order " + record.key(),
+                                metadata.topic(), metadata.partition(), metadata.offset());
+                    }
+                });
+            }
 
-        // producer.flush(): wait until every send has its answer (a callback), then close
-        producer.flush();
-        producer.close(BROKER_WAIT); // at most 10 s for anything still in flight
+            // producer.flush(): wait until every send has its answer (a callback), then close
+            producer.flush();
+            producer.close(BROKER_WAIT); // at most 10 s for anything still in flight; the try's own close is then a no-op
+        }
         if (!failures.isEmpty()) throw explain(failures.get(0), bootstrapServers, topic, "send to");
         System.out.println("Flushed and closed: " + outgoing.size() + " messages (the chapter's and "
                 + SAMPLE_ORDERS.size() + " orders) acknowledged by all in-sync replicas");
@@ -302,96 +302,94 @@ class queue_kafka {
                 throw new SerializationException(reason, e);
             }
         };
-        var consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), valueDeserializer);
-        checkTopic(consumer, bootstrapServers, topic);
-        checkTopic(consumer, bootstrapServers, topic + ".DLT");
-        consumer.subscribe(List.of(topic));
+        try (var consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), valueDeserializer)) {
+            checkTopic(consumer, bootstrapServers, topic);
+            checkTopic(consumer, bootstrapServers, topic + ".DLT");
+            consumer.subscribe(List.of(topic));
 
-        // Not in the chapter: the orders go into SQLite, upserted on the order id
-        Connection db = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
-        db.setAutoCommit(false);
-        try (var stmt = db.createStatement()) {
-            stmt.execute("""
-                CREATE TABLE IF NOT EXISTS orders (
-                    order_id INTEGER PRIMARY KEY,
-                    customer_id INTEGER NOT NULL,
-                    event TEXT NOT NULL,
-                    amount NUMERIC NOT NULL,
-                    ts TEXT NOT NULL
-                )""");
+            // Not in the chapter: the orders go into SQLite, upserted on the order id.
+            // Poison messages go to the dead-letter topic, with the reason in a header, as they were sent
+            try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+                 var deadLetters = new KafkaProducer<>(Map.<String, Object>of(
+                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                         ProducerConfig.ACKS_CONFIG, "all",
+                         ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) BROKER_WAIT.toMillis()),
+                         new ByteArraySerializer(), new ByteArraySerializer())) {
+                db.setAutoCommit(false);
+                try (var stmt = db.createStatement()) {
+                    stmt.execute("""
+                        CREATE TABLE IF NOT EXISTS orders (
+                            order_id INTEGER PRIMARY KEY,
+                            customer_id INTEGER NOT NULL,
+                            event TEXT NOT NULL,
+                            amount NUMERIC NOT NULL,
+                            ts TEXT NOT NULL
+                        )""");
+                }
+                db.commit();
+                int stored = 0;
+                int deadLettered = 0;
+                try (var upsert = db.prepareStatement("""
+                        INSERT INTO orders (order_id, customer_id, event, amount, ts) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (order_id) DO UPDATE
+                        SET customer_id = excluded.customer_id, event = excluded.event, amount = excluded.amount, ts = excluded.ts""")) {
+                    // for message in consumer: poll a batch, process it, store it, and only then commit its offsets
+                    Cli.step("Poll, process, store, then commit (at least once)");
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (!caughtUp(consumer)) {
+                        if (System.nanoTime() > deadline) throw Cli.fail("the consumer did not catch up with topic %s at %s within 60 s", topic, bootstrapServers);
+                        List<ConsumerRecord<String, Order>> batch = new ArrayList<>();
+                        try {
+                            consumer.poll(Duration.ofMillis(500)).forEach(batch::add);
+                        } catch (RecordDeserializationException poison) {
+                            // Not JSON, or a field missing: park the raw message on the dead-letter topic, and go on after it
+                            String reason = firstLine(poison.getCause() != null ? poison.getCause().getMessage() : poison.getMessage());
+                            var dead = new ProducerRecord<>(topic + ".DLT", bytes(poison.keyBuffer()), bytes(poison.valueBuffer()));
+                            dead.headers().add("dlt.reason", reason.getBytes(StandardCharsets.UTF_8));
+                            dead.headers().add("dlt.source", (poison.topicPartition() + "@" + poison.offset()).getBytes(StandardCharsets.UTF_8));
+                            deadLetters.send(dead).get(BROKER_WAIT.toSeconds(), TimeUnit.SECONDS);
+                            System.out.printf("Poison message at %s offset %d sent to %s.DLT: %s%n", poison.topicPartition(), poison.offset(), topic, reason);
+                            consumer.seek(poison.topicPartition(), poison.offset() + 1);
+                            consumer.commitSync(Map.of(poison.topicPartition(), new OffsetAndMetadata(poison.offset() + 1)));
+                            deadLettered++;
+                            continue;
+                        }
+                        if (batch.isEmpty()) continue;
+                        for (var message : batch) {
+                            System.out.println("Received: " + message.value());
+
+                            // Process message
+                            int customerId = message.value().customerId();
+                            BigDecimal amount = message.value().amount();
+
+                            // Your processing logic here: an upsert, so a message delivered twice changes nothing
+                            System.out.printf(Locale.US, "Customer %d spent $%s%n", customerId, amount.toPlainString());
+                            upsert.setInt(1, message.value().orderId());
+                            upsert.setInt(2, customerId);
+                            upsert.setString(3, message.value().event());
+                            upsert.setBigDecimal(4, amount);
+                            upsert.setString(5, message.value().timestamp());
+                            upsert.addBatch();
+                        }
+                        upsert.executeBatch();
+                        db.commit(); // first the rows...
+                        stored += batch.size();
+                        if (crash) {
+                            System.out.println("Simulated crash: " + batch.size() + " orders stored, offsets NOT committed; exiting now");
+                            System.out.flush();
+                            Runtime.getRuntime().halt(CRASH_EXIT_CODE); // no cleanup, no goodbye to the group: like kill -9
+                        }
+                        consumer.commitSync(); // ...then the offsets: a crash in between means redelivery, never a loss
+                        System.out.println("Stored " + batch.size() + " orders in one transaction, then committed the offsets " + positions(consumer));
+                    }
+                }
+                // A clean close: leave the group at once, so its partitions go to another consumer without waiting
+                // (the try's own close is then a no-op)
+                consumer.close();
+                Cli.step("The orders table now (" + stored + " messages stored this run, " + deadLettered + " dead-lettered)");
+                Table.print(Db.query(db, "SELECT order_id, customer_id, event, amount, ts FROM orders ORDER BY order_id"));
+            }
         }
-        db.commit();
-        var upsert = db.prepareStatement("""
-                INSERT INTO orders (order_id, customer_id, event, amount, ts) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (order_id) DO UPDATE
-                SET customer_id = excluded.customer_id, event = excluded.event, amount = excluded.amount, ts = excluded.ts""");
-
-        // Poison messages go to the dead-letter topic, with the reason in a header, as they were sent
-        var deadLetters = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) BROKER_WAIT.toMillis()),
-                new ByteArraySerializer(), new ByteArraySerializer());
-
-        // for message in consumer: poll a batch, process it, store it, and only then commit its offsets
-        Cli.step("Poll, process, store, then commit (at least once)");
-        int stored = 0;
-        int deadLettered = 0;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!caughtUp(consumer)) {
-            if (System.nanoTime() > deadline) throw Cli.fail("the consumer did not catch up with topic %s at %s within 60 s", topic, bootstrapServers);
-            List<ConsumerRecord<String, Order>> batch = new ArrayList<>();
-            try {
-                consumer.poll(Duration.ofMillis(500)).forEach(batch::add);
-            } catch (RecordDeserializationException poison) {
-                // Not JSON, or a field missing: park the raw message on the dead-letter topic, and go on after it
-                String reason = firstLine(poison.getCause() != null ? poison.getCause().getMessage() : poison.getMessage());
-                var dead = new ProducerRecord<>(topic + ".DLT", bytes(poison.keyBuffer()), bytes(poison.valueBuffer()));
-                dead.headers().add("dlt.reason", reason.getBytes(StandardCharsets.UTF_8));
-                dead.headers().add("dlt.source", (poison.topicPartition() + "@" + poison.offset()).getBytes(StandardCharsets.UTF_8));
-                deadLetters.send(dead).get(BROKER_WAIT.toSeconds(), TimeUnit.SECONDS);
-                System.out.printf("Poison message at %s offset %d sent to %s.DLT: %s%n", poison.topicPartition(), poison.offset(), topic, reason);
-                consumer.seek(poison.topicPartition(), poison.offset() + 1);
-                consumer.commitSync(Map.of(poison.topicPartition(), new OffsetAndMetadata(poison.offset() + 1)));
-                deadLettered++;
-                continue;
-            }
-            if (batch.isEmpty()) continue;
-            for (var message : batch) {
-                System.out.println("Received: " + message.value());
-
-                // Process message
-                int customerId = message.value().customerId();
-                BigDecimal amount = message.value().amount();
-
-                // Your processing logic here: an upsert, so a message delivered twice changes nothing
-                System.out.printf(Locale.US, "Customer %d spent $%s%n", customerId, amount.toPlainString());
-                upsert.setInt(1, message.value().orderId());
-                upsert.setInt(2, customerId);
-                upsert.setString(3, message.value().event());
-                upsert.setBigDecimal(4, amount);
-                upsert.setString(5, message.value().timestamp());
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
-            db.commit(); // first the rows...
-            stored += batch.size();
-            if (crash) {
-                System.out.println("Simulated crash: " + batch.size() + " orders stored, offsets NOT committed; exiting now");
-                System.out.flush();
-                Runtime.getRuntime().halt(CRASH_EXIT_CODE); // no cleanup, no goodbye to the group: like kill -9
-            }
-            consumer.commitSync(); // ...then the offsets: a crash in between means redelivery, never a loss
-            System.out.println("Stored " + batch.size() + " orders in one transaction, then committed the offsets " + positions(consumer));
-        }
-
-        // A clean close: leave the group at once, so its partitions go to another consumer without waiting
-        consumer.close();
-        deadLetters.close();
-        Cli.step("The orders table now (" + stored + " messages stored this run, " + deadLettered + " dead-lettered)");
-        Table.print(Db.query(db, "SELECT order_id, customer_id, event, amount, ts FROM orders ORDER BY order_id"));
-        upsert.close();
-        db.close();
     }
 
     /** Not in the chapter: what the dead-letter topic holds, and why. */

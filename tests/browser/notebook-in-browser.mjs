@@ -37,9 +37,21 @@ try {
   await page.waitForFunction(() => window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded);
   await page.evaluate(() => Jupyter.notebook.set_autosave_interval(0)); // the copy on disk stays as it is
 
-  // the kernel Jupyter picked from the notebook's metadata: wait until it has started and is idle
-  await page.waitForFunction(() => Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()
-      && document.querySelector('#kernel_indicator_icon.kernel_idle_icon'), null, { timeout });
+  // the kernel Jupyter picked from the notebook's metadata: wait until it has started and is idle. A start
+  // that has not answered in 150 s will not (it answers in 10 to 20 s on two busy cores): restart it, as a
+  // learner would from Kernel > Restart, up to twice
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.waitForFunction(() => Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()
+          && document.querySelector('#kernel_indicator_icon.kernel_idle_icon'), null, { timeout: Math.min(timeout, 150_000) });
+      report.kernelAttempts = attempt;
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      log(`the kernel did not answer within 150 s (start ${attempt}); restarting it`);
+      await page.evaluate(() => Jupyter.notebook.kernel.restart());
+    }
+  }
   report.kernel = (await page.textContent('.kernel_indicator_name')).trim();
   log(`kernel ${report.kernel} idle after ${Math.round((Date.now() - started) / 1000)} s`);
   if (report.kernel !== kernelName) {

@@ -200,6 +200,11 @@ Serializer<Map<String, Object>> valueSerializer = (t, value) -> {
         throw new SerializationException("cannot write " + value + " as JSON", e);
     }
 };
+
+// notebook: the script opens the producer in a try-with-resources around the next cell; a notebook cannot
+// hold a try across cells, so it opens it here and the next cell closes it
+var failures = new ArrayList<Exception>();
+var outgoing = new ArrayList<ProducerRecord<String, Map<String, Object>>>();
 var producer = new KafkaProducer<>(producerConfig, new StringSerializer(), valueSerializer);
 
 // Send message: the chapter's message as it has it, a value with no key: producer.send('orders', value=message)
@@ -209,16 +214,15 @@ message.put("customer_id", 101);
 message.put("event", "purchase");
 message.put("amount", new BigDecimal("299.99"));
 message.put("timestamp", "2024-01-15T10:30:00");
-var outgoing = new ArrayList<ProducerRecord<String, Map<String, Object>>>();
 outgoing.add(new ProducerRecord<>(topic, message));
 // Not in the chapter: orders that carry an order id, sent with it as the key, so that every event of one
 // order lands on the same partition, in order, and the loader below can store each order once by its id
 for (var order : SAMPLE_ORDERS) {
     outgoing.add(new ProducerRecord<>(topic, String.valueOf(order.get("order_id")), order));
 }
-var failures = new ArrayList<Exception>();
 for (var record : outgoing) {
-    if (!failures.isEmpty()) break; // no broker, no topic: stop rather than wait max.block.ms per message
+    
+if (!failures.isEmpty()) break; // no broker, no topic: stop rather than wait max.block.ms per message
     producer.send(record, (metadata, exception) -> {
         if (exception != null) {
             synchronized (failures) { failures.add(exception); }
@@ -232,7 +236,8 @@ for (var record : outgoing) {
 
 // producer.flush(): wait until every send has its answer (a callback), then close
 producer.flush();
-producer.close(BROKER_WAIT); // at most 10 s for anything still in flight
+producer.close(BROKER_WAIT); // at most 10 s for anything still in flight; the try's own close is then a no-op
+
 if (!failures.isEmpty()) throw explain(failures.get(0), bootstrapServers, topic, "send to");
 System.out.println("Flushed and closed: " + outgoing.size() + " messages (the chapter's and "
         + SAMPLE_ORDERS.size() + " orders) acknowledged by all in-sync replicas");
@@ -334,15 +339,26 @@ Deserializer<Order> valueDeserializer = (t, bytes) -> {
         throw new SerializationException(reason, e);
     }
 };
+
+// notebook: the script opens the consumer in a try-with-resources; here it stays open until a later cell closes it
 var consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), valueDeserializer);
+
 checkTopic(consumer, bootstrapServers, topic);
 checkTopic(consumer, bootstrapServers, topic + ".DLT");
 consumer.subscribe(List.of(topic));
 
 // Not in the chapter: the orders go into SQLite with an upsert on the order id, and poison messages go to the dead-letter topic.
 
-// Not in the chapter: the orders go into SQLite, upserted on the order id
+// notebook: the script opens the database and the dead-letter producer in one try-with-resources
+// Not in the chapter: the orders go into SQLite, upserted on the order id.
+// Poison messages go to the dead-letter topic, with the reason in a header, as they were sent
 Connection db = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+var deadLetters = new KafkaProducer<>(Map.<String, Object>of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) BROKER_WAIT.toMillis()),
+        new ByteArraySerializer(), new ByteArraySerializer());
+
 db.setAutoCommit(false);
 try (var stmt = db.createStatement()) {
     stmt.execute("""
@@ -355,24 +371,19 @@ try (var stmt = db.createStatement()) {
         )""");
 }
 db.commit();
+int stored = 0;
+int deadLettered = 0;
+
+// notebook: the script prepares the upsert in a try-with-resources around the poll loop
 var upsert = db.prepareStatement("""
         INSERT INTO orders (order_id, customer_id, event, amount, ts) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (order_id) DO UPDATE
         SET customer_id = excluded.customer_id, event = excluded.event, amount = excluded.amount, ts = excluded.ts""");
 
-// Poison messages go to the dead-letter topic, with the reason in a header, as they were sent
-var deadLetters = new KafkaProducer<>(Map.<String, Object>of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) BROKER_WAIT.toMillis()),
-        new ByteArraySerializer(), new ByteArraySerializer());
-
 // Poll, process, store in one transaction, commit the database, and only then the offsets:
 
 // for message in consumer: poll a batch, process it, store it, and only then commit its offsets
 Cli.step("Poll, process, store, then commit (at least once)");
-int stored = 0;
-int deadLettered = 0;
 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 while (!caughtUp(consumer)) {
     if (System.nanoTime() > deadline) throw Cli.fail("the consumer did not catch up with topic %s at %s within 60 s", topic, bootstrapServers);
@@ -422,11 +433,14 @@ while (!caughtUp(consumer)) {
 }
 
 // A clean close: leave the group at once, so its partitions go to another consumer without waiting
+// (the try's own close is then a no-op)
 consumer.close();
-deadLetters.close();
 Cli.step("The orders table now (" + stored + " messages stored this run, " + deadLettered + " dead-lettered)");
 Table.print(Db.query(db, "SELECT order_id, customer_id, event, amount, ts FROM orders ORDER BY order_id"));
+
+// notebook: what the script's try-with-resources close, the last opened first
 upsert.close();
+deadLetters.close();
 db.close();
 
 // ## The dead-letter topic

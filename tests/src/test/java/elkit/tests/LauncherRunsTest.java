@@ -261,25 +261,29 @@ class LauncherRunsTest {
                                      "auto.offset.reset": "earliest", "enable.auto.commit": False})
                 consumer.subscribe(["orders"])
                 seen, deadline = [], time.time() + 60
-                while len(seen) < 6 and time.time() < deadline:
+                while len(seen) < 7 and time.time() < deadline:
                     message = consumer.poll(1.0)
                     if message is None:
                         continue
                     if message.error():
                         sys.exit("error: %s" % message.error())
-                    seen.append("%s %s" % (message.key().decode(), message.value().decode()))
+                    key = message.key()  # the chapter's message has none
+                    seen.append("%s %s" % (key.decode() if key is not None else "-", message.value().decode()))
                 consumer.close()
                 print("\\n".join(seen))
                 """, bootstrap), Repo.root(), Map.of());
         if (consume.exitCode() != 0) {
             problems.add("confluent-kafka could not read the sandbox:\n" + consume);
         } else {
-            // key and JSON value of each order, in any order across partitions
-            var orders = new java.util.TreeMap<String, String>();
-            consume.out().strip().lines().forEach(line -> orders.put(line.substring(0, line.indexOf(' ')), line.substring(line.indexOf(' ') + 1)));
-            boolean theLessons = orders.keySet().equals(java.util.Set.of("1001", "1002", "1003", "1004", "1005", "1006"))
-                    && orders.entrySet().stream().allMatch(o -> o.getValue().contains("\"order_id\":" + o.getKey() + ","));
-            if (!theLessons) problems.add("confluent-kafka read other than the lesson's 6 orders:\n" + consume.out());
+            // key and JSON value of each message, in any order across partitions: the chapter's message, which
+            // has no key ("-"), and the lesson's 6 orders, keyed by their order id
+            var messages = new java.util.TreeMap<String, String>();
+            consume.out().strip().lines().forEach(line -> messages.put(line.substring(0, line.indexOf(' ')), line.substring(line.indexOf(' ') + 1)));
+            boolean theLessons = messages.keySet().equals(java.util.Set.of("-", "1001", "1002", "1003", "1004", "1005", "1006"))
+                    && messages.get("-").equals("{\"customer_id\":101,\"event\":\"purchase\",\"amount\":299.99,\"timestamp\":\"2024-01-15T10:30:00\"}")
+                    && messages.entrySet().stream().filter(m -> !m.getKey().equals("-"))
+                            .allMatch(o -> o.getValue().contains("\"order_id\":" + o.getKey() + ","));
+            if (!theLessons) problems.add("confluent-kafka read other than the chapter's message and the lesson's 6 orders:\n" + consume.out());
         }
         return problems;
     }

@@ -93,8 +93,9 @@ class SecondS3ServerTest {
                 .containsPattern("S3 single GET \\(S3Client\\) +\\| download +\\| +[\\d.]+ +\\| \\d+ +\\| yes")
                 .containsPattern("S3 multipart upload, 8 MB parts \\(Transfer Manager\\) +\\| upload +\\|")
                 .containsPattern("S3 multipart download \\(Transfer Manager\\) +\\| download +\\| +[\\d.]+ +\\| \\d+ +\\| yes");
+        BenchChart.check(dir, "bench-cloud", run, BenchChart.tableFigures(run.out(), "MB/s", "method"));
         try (var left = Files.list(dir.resolve("work"))) {
-            assertThat(left).isEmpty();
+            assertThat(left.map(p -> p.getFileName().toString()).toList()).as("only the chart is left").containsExactly("bench");
         }
     }
 
