@@ -67,8 +67,12 @@ class NotebooksRunTest {
         Path jar = Repo.path("notebooks/target/kernel/rapaio-jupyter-kernel.jar");
         assertThat(jar).as("built by the notebooks module (mvn -pl notebooks -am package)").isRegularFile();
         Path spec = Files.createDirectories(jupyterPath.resolve("kernels").resolve(KERNEL));
+        // the kernel JVM's temp folder (native libraries DuckDB and SQLite unpack) inside the test's own, so a
+        // kernel that Jupyter kills leaves nothing in /tmp
+        Path kernelTmp = Files.createDirectories(jupyterPath.resolve("kernel-tmp"));
         var kernel = Map.of(
                 "argv", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Djava.io.tmpdir=" + kernelTmp, "-Dorg.sqlite.tmpdir=" + kernelTmp,
                         "-cp", Repo.path("notebooks/kernel-logging") + java.io.File.pathSeparator + jar,
                         "org.rapaio.jupyter.kernel.MainApp", "{connection_file}"),
                 "display_name", "Java (rapaio)",
