@@ -3,6 +3,8 @@ package elkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import elkit.local.LocalApi;
+import elkit.tests.support.ContractApi;
+import elkit.tests.support.ScriptRun;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

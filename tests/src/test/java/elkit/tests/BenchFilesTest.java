@@ -3,6 +3,9 @@ package elkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import elkit.tests.support.BenchChart;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

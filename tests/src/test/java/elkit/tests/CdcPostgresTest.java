@@ -3,6 +3,7 @@ package elkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import elkit.local.LocalPostgres;
+import elkit.tests.support.ScriptRun;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

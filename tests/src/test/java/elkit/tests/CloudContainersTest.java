@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import elkit.local.LocalAzurite;
 import elkit.local.LocalSqlServer;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

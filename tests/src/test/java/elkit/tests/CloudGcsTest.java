@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import elkit.tests.support.Ports;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

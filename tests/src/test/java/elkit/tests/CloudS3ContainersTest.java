@@ -3,6 +3,7 @@ package elkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import elkit.local.LocalSqlServer;
+import elkit.tests.support.ScriptRun;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;

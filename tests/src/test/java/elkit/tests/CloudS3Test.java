@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import elkit.local.LocalS3;
+import elkit.tests.support.CuttingRelay;
+import elkit.tests.support.Ports;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,6 +3,8 @@ package elkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import elkit.Db;
+import elkit.tests.support.Ports;
+import elkit.tests.support.ScriptRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;

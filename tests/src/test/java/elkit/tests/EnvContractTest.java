@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import elkit.EnvContract;
 import elkit.local.LocalServer;
+import elkit.tests.support.Repo;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;

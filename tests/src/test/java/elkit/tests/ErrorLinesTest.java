@@ -3,6 +3,9 @@ package elkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import elkit.tests.support.Ports;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Excerpts;
 import org.junit.jupiter.api.Test;
 
 /** The whole-statements rule for page excerpts and notebook cells, on the cuts a reader tripped over. */

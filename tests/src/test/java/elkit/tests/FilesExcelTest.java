@@ -2,6 +2,9 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Python;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import blue.strategic.parquet.Dehydrator;
 import blue.strategic.parquet.ParquetReader;
 import blue.strategic.parquet.ParquetWriter;
+import elkit.tests.support.ScriptRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import elkit.Cli;
 import elkit.EnvContract;
 import elkit.Options;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import elkit.tests.support.Ports;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import elkit.local.LocalPostgres;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

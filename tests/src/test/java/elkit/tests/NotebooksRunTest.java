@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

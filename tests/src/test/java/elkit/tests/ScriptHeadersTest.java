@@ -2,6 +2,7 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Repo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

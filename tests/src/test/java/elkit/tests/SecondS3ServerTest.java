@@ -3,6 +3,10 @@ package elkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import elkit.tests.support.BenchChart;
+import elkit.tests.support.MotoS3;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,9 @@ package elkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import elkit.local.LocalSftp;
+import elkit.tests.support.Ports;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import elkit.local.LocalKafka;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @ExtendWith(KafkaBroker.class)}; JUnit closes it (AutoCloseable in the root store) when
  * the whole run ends, before the JVM exits, so its data folder is deleted for sure.
  */
-final class KafkaBroker implements BeforeAllCallback {
+public final class KafkaBroker implements BeforeAllCallback {
 
     private static volatile LocalKafka broker;
 
@@ -20,7 +20,7 @@ final class KafkaBroker implements BeforeAllCallback {
                 .computeIfAbsent(LocalKafka.class, key -> LocalKafka.start(false), LocalKafka.class);
     }
 
-    static LocalKafka shared() {
+    public static LocalKafka shared() {
         if (broker == null) throw new IllegalStateException("annotate the test class with @ExtendWith(KafkaBroker.class)");
         return broker;
     }

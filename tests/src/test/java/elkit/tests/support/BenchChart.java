@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,13 +20,13 @@ import org.w3c.dom.Element;
  * the benchmark's name, the cores and load of the machine line it printed, and each table label with
  * the very figure the table printed for it.
  */
-final class BenchChart {
+public final class BenchChart {
     private BenchChart() {}
 
     static final Pattern MACHINE = Pattern.compile("(?m)^Machine: .*?(\\d+ cores).*?(load average \\d+\\.\\d+)");
 
     /** Checks the chart of {@code bench} that {@code run} wrote under {@code dir}; returns the SVG's text. */
-    static String check(Path dir, String bench, ScriptRun run, Map<String, String> figureByLabel) throws Exception {
+    public static String check(Path dir, String bench, ScriptRun run, Map<String, String> figureByLabel) throws Exception {
         Path folder = dir.resolve("work/bench");
         Path svg = folder.resolve(bench + ".svg"), png = folder.resolve(bench + ".png");
         List<String> lines = run.out().lines().toList();
@@ -92,7 +92,7 @@ final class BenchChart {
     }
 
     /** The figures of a printed table's rows: label column(s) and the value column, by the table's header. */
-    static Map<String, String> tableFigures(String out, String valueColumn, String... labelColumns) throws IOException {
+    public static Map<String, String> tableFigures(String out, String valueColumn, String... labelColumns) throws IOException {
         var figures = new java.util.LinkedHashMap<String, String>();
         List<String> lines = out.lines().toList();
         for (int i = 0; i + 1 < lines.size(); i++) {

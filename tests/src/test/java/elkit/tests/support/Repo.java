@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,14 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code deafAfterCut} it also stops listening after that, and nobody answers any more: a network
  * that dies midway through a download.
  */
-final class CuttingRelay implements AutoCloseable {
+public final class CuttingRelay implements AutoCloseable {
     private final ServerSocket listener;
     private final int target;
     private final long limit;
     private final boolean deafAfterCut;
     private final AtomicInteger cuts = new AtomicInteger();
 
-    CuttingRelay(int target, long limit, boolean deafAfterCut) throws IOException {
+    public CuttingRelay(int target, long limit, boolean deafAfterCut) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.target = target;
         this.limit = limit;
@@ -30,16 +30,16 @@ final class CuttingRelay implements AutoCloseable {
     }
 
     /** A relay that keeps relaying new connections after a cut. */
-    CuttingRelay(int target, long limit) throws IOException {
+    public CuttingRelay(int target, long limit) throws IOException {
         this(target, limit, false);
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** How many connections it has cut. */
-    int cuts() {
+    public int cuts() {
         return cuts.get();
     }
 

@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import java.io.File;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public record ScriptRun(int exitCode, String out, String err) {
 
-    static final Duration TIMEOUT = Duration.ofMinutes(3);
+    public static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     public static ScriptRun run(String script, Path workDir, Map<String, String> env, String... args) {
         return runOn(Path.of(System.getProperty("java.home")), script, workDir, env, args);

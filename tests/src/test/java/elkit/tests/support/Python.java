@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Assumptions;
  * A second, independent reader for the files the lessons write: Python 3's own csv, json, xml and
  * zipfile modules. Skipped with a reason when python3 is absent, unless CI is set (then it fails).
  */
-final class Python {
+public final class Python {
     private Python() {}
 
-    static final Path PYTHON3 = Path.of("/usr/bin/python3");
+    public static final Path PYTHON3 = Path.of("/usr/bin/python3");
 
     /** Runs {@code code} with {@code args} in sys.argv[1:]; returns its stdout, or fails on a non-zero exit. */
-    static String run(Path workDir, String code, String... args) {
+    public static String run(Path workDir, String code, String... args) {
         if (!Files.isExecutable(PYTHON3)) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new AssertionError(PYTHON3 + " is missing, and CI is set: install python3");

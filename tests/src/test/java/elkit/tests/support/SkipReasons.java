@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.TestExecutionListener;

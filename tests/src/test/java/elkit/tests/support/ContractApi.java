@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,15 +19,15 @@ import mockwebserver3.RecordedRequest;
  * lesson that works against both depends on the contract, not on the demo server. It injects no
  * faults, and {@code override} lets a test replace the answer for one path.
  */
-final class ContractApi implements AutoCloseable {
-    static final String TOKEN = "independent-token-4711";
+public final class ContractApi implements AutoCloseable {
+    public static final String TOKEN = "independent-token-4711";
 
-    final MockWebServer server = new MockWebServer();
-    final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    final List<Long> arrivals = new CopyOnWriteArrayList<>();
-    volatile Function<RecordedRequest, MockResponse> override = request -> null;
+    public final MockWebServer server = new MockWebServer();
+    public final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    public final List<Long> arrivals = new CopyOnWriteArrayList<>();
+    public volatile Function<RecordedRequest, MockResponse> override = request -> null;
 
-    ContractApi() throws IOException {
+    public ContractApi() throws IOException {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -41,17 +41,17 @@ final class ContractApi implements AutoCloseable {
     }
 
     /** The env vars a lesson needs to use this server. */
-    Map<String, String> env() {
+    public Map<String, String> env() {
         return Map.of("API_BASE_URL", server.url("/api/v1").toString().replaceAll("/$", ""),
                 "API_TOKEN", TOKEN,
                 "POKEAPI_BASE_URL", server.url("/poke").toString().replaceAll("/$", ""));
     }
 
-    List<RecordedRequest> requestsTo(String path) {
+    public List<RecordedRequest> requestsTo(String path) {
         return requests.stream().filter(r -> r.getUrl().encodedPath().equals(path)).toList();
     }
 
-    static MockResponse json(int code, String body) {
+    public static MockResponse json(int code, String body) {
         return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
     }
 

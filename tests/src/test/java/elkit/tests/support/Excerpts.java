@@ -1,19 +1,19 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import java.util.Collections;
 import java.util.List;
 
 /** Code shown in a chapter page or a notebook must be the script's own code, line for line. */
-final class Excerpts {
+public final class Excerpts {
     private Excerpts() {}
 
     /** Lines without indentation or trailing space, blank lines dropped. */
-    static List<String> normalize(String code) {
+    public static List<String> normalize(String code) {
         return code.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
     /** Whether every line of {@code excerpt} appears, in order and contiguous, in {@code source}. */
-    static boolean isExcerptOf(String excerpt, String source) {
+    public static boolean isExcerptOf(String excerpt, String source) {
         var lines = normalize(excerpt);
         return !lines.isEmpty() && Collections.indexOfSubList(normalize(source), lines) >= 0;
     }
@@ -25,7 +25,7 @@ final class Excerpts {
      * blocks and comments left out: (), [] and {} balance; the last line ends a statement ({@code ;} or
      * {@code }}) or is a comment; the script's line before the excerpt ends one too.
      */
-    static String notWholeStatements(String excerpt, String source) {
+    public static String notWholeStatements(String excerpt, String source) {
         var lines = normalize(excerpt);
         var all = normalize(source);
         int at = Collections.indexOfSubList(all, lines);
@@ -94,7 +94,7 @@ final class Excerpts {
     }
 
     /** The first line of {@code excerpt} that breaks the match, to point at the drift. */
-    static String firstDrift(String excerpt, String source) {
+    public static String firstDrift(String excerpt, String source) {
         var lines = normalize(excerpt);
         for (int n = lines.size(); n > 0; n--) {
             if (Collections.indexOfSubList(normalize(source), lines.subList(0, n)) >= 0) {

@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
  * Used to write the two submissions every grader check must fail: one whose methods do nothing,
  * one whose methods always throw.
  */
-final class StudentMethods {
+public final class StudentMethods {
     private StudentMethods() {}
 
-    static final String GRADING = "// ---- grading: do not edit below this line ----";
+    public static final String GRADING = "// ---- grading: do not edit below this line ----";
     static final Pattern MARKER = Pattern.compile("(?m)^\\s*// student:\\s*(.+)$");
 
     /** A method's signature and where its body is: text[bodyStart] is '{', text[bodyEnd - 1] is '}'. */
-    record Method(String name, String returnType, List<String> thrown, int bodyStart, int bodyEnd) {}
+    public record Method(String name, String returnType, List<String> thrown, int bodyStart, int bodyEnd) {}
 
     static List<Method> of(String exercise) {
         String top = exercise.substring(0, exercise.indexOf(GRADING));
@@ -59,7 +59,7 @@ final class StudentMethods {
     }
 
     /** The exercise with each learner method's body replaced by {@code body(method)}. */
-    static String rewrite(String exercise, java.util.function.Function<Method, String> body) {
+    public static String rewrite(String exercise, java.util.function.Function<Method, String> body) {
         var methods = new ArrayList<>(of(exercise));
         if (methods.isEmpty()) throw new AssertionError("no learner method found: add a // student: line (exercises README)");
         methods.sort((a, b) -> Integer.compare(b.bodyStart(), a.bodyStart())); // from the end: offsets stay valid
@@ -69,7 +69,7 @@ final class StudentMethods {
     }
 
     /** A method that does nothing: returns the empty value of its type. */
-    static String doesNothing(Method m) {
+    public static String doesNothing(Method m) {
         String type = m.returnType();
         if (type.equals("void")) return "// does nothing";
         if (type.equals("boolean")) return "return false;";
@@ -83,7 +83,7 @@ final class StudentMethods {
     }
 
     /** A method that always throws: the first exception it declares, else an IllegalStateException. */
-    static String alwaysThrows(Method m) {
+    public static String alwaysThrows(Method m) {
         String type = m.thrown().isEmpty() ? "IllegalStateException" : m.thrown().get(0);
         return "throw new " + type + "(\"always throws\");";
     }

@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,11 +6,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Ports on 127.0.0.1 that misbehave on purpose, for the "server does not answer" tests. */
-final class Ports {
+public final class Ports {
     private Ports() {}
 
     /** A port nothing listens on: a connection is refused at once. */
-    static int closed() {
+    public static int closed() {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -22,7 +22,7 @@ final class Ports {
      * A port that accepts TCP connections (the kernel completes the handshake) but never says a word:
      * what a hung server or a wrong service looks like. Close it after the test.
      */
-    static ServerSocket silent() {
+    public static ServerSocket silent() {
         try {
             return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -31,7 +31,7 @@ final class Ports {
     }
 
     /** Whether something accepts a TCP connection on 127.0.0.1:{@code port} within a second. */
-    static boolean accepts(int port) {
+    public static boolean accepts(int port) {
         try (var socket = new java.net.Socket()) {
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
             return true;

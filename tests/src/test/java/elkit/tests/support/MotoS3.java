@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.support;
 
 import java.io.File;
 import java.io.IOException;
@@ -24,22 +24,22 @@ import software.amazon.awssdk.services.s3.S3Client;
  * answers {@code Expect: 100-continue} with interim {@code 100 Continue} responses (two of them), encrypts
  * with SSE and serves GET by part number. Started on a free port of 127.0.0.1, in memory, stopped by close().
  */
-final class MotoS3 implements AutoCloseable {
-    static final String BUCKET = "moto-bucket";
-    static final String ACCESS_KEY = "moto-access-key";
-    static final String SECRET_KEY = "moto-secret-4711";
+public final class MotoS3 implements AutoCloseable {
+    public static final String BUCKET = "moto-bucket";
+    public static final String ACCESS_KEY = "moto-access-key";
+    public static final String SECRET_KEY = "moto-secret-4711";
 
     final Process process;
-    final String endpoint;
-    final Path log;
+    public final String endpoint;
+    public final Path log;
 
     /** moto_server on PATH, if this machine has it. */
-    static Optional<Path> command() {
+    public static Optional<Path> command() {
         return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .map(dir -> Path.of(dir, "moto_server")).filter(Files::isExecutable).findFirst();
     }
 
-    MotoS3(Path workDir) throws IOException, InterruptedException {
+    public MotoS3(Path workDir) throws IOException, InterruptedException {
         Path command = command().orElseThrow(() -> new IllegalStateException("moto_server is not on PATH"));
         int port = Ports.closed(); // a free port, taken at once by moto
         log = workDir.resolve("moto.log");
@@ -61,13 +61,13 @@ final class MotoS3 implements AutoCloseable {
     }
 
     /** The env-var contract for a lesson that should use this server. */
-    Map<String, String> env() {
+    public Map<String, String> env() {
         return Map.of("AWS_ENDPOINT_URL", endpoint, "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
                 "AWS_REGION", "us-east-1", "S3_BUCKET", BUCKET);
     }
 
     /** A client of the test's own, to look at what a lesson left in the bucket. */
-    S3Client client() {
+    public S3Client client() {
         return S3Client.builder().region(Region.US_EAST_1).endpointOverride(URI.create(endpoint)).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
