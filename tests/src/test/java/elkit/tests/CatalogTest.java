@@ -2,8 +2,7 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import elkit.tests.support.Catalog;
 import elkit.tests.support.Repo;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -13,13 +12,9 @@ import org.junit.jupiter.api.Test;
 /** jbang-catalog.json: one alias per script, named like the script, each with a description. */
 class CatalogTest {
 
-    static JsonNode aliases() throws Exception {
-        return new ObjectMapper().readTree(Repo.path("jbang-catalog.json").toFile()).get("aliases");
-    }
-
     @Test
     void everyScriptHasAnAliasOfTheSameName() throws Exception {
-        var aliases = aliases();
+        var aliases = Catalog.aliases();
         var scripts = new TreeSet<String>();
         Repo.scripts().forEach(s -> scripts.add(Repo.scriptName(s)));
 
@@ -32,7 +27,7 @@ class CatalogTest {
     @Test
     void everyAliasPointsAtItsScriptAndDescribesIt() throws Exception {
         var problems = new ArrayList<String>();
-        aliases().fields().forEachRemaining(alias -> {
+        Catalog.aliases().fields().forEachRemaining(alias -> {
             String ref = alias.getValue().path("script-ref").asText();
             if (!ref.equals("scripts/" + alias.getKey() + ".java") && !ref.equals("scripts/tools/" + alias.getKey() + ".java")) {
                 problems.add(alias.getKey() + ": script-ref " + ref);

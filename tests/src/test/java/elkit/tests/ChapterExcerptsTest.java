@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,14 +21,8 @@ class ChapterExcerptsTest {
 
     static final Pattern FROM = Pattern.compile("<!-- from: (scripts/[\\w.-]+\\.java) -->\\s*$");
 
-    static List<Path> pages() throws IOException {
-        try (Stream<Path> files = Files.walk(Repo.path("chapters"))) {
-            return files.filter(p -> p.toString().endsWith(".md")).sorted().toList();
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("pages")
+    @MethodSource("elkit.tests.support.Chapter#pages")
     void everyJavaBlockIsTheScriptsOwnCode(Path page) throws IOException {
         String text = Files.readString(page);
         var problems = new ArrayList<String>();

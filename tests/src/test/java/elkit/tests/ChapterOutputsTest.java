@@ -2,6 +2,7 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Chapter;
 import elkit.tests.support.ScriptRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class ChapterOutputsTest {
 
     static List<Arguments> promises() throws IOException {
         var promises = new ArrayList<Arguments>();
-        for (Path page : ChapterExcerptsTest.pages()) {
+        for (Path page : Chapter.pages()) {
             var m = TEXT_BLOCK.matcher(Files.readString(page));
             while (m.find()) {
                 promises.add(Arguments.of(page.getFileName() + ": ./jbang " + m.group(1), m.group(1), m.group(2)));

@@ -2,6 +2,9 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Catalog;
+import elkit.tests.support.Chapter;
+import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import java.io.IOException;
@@ -61,8 +64,8 @@ class ClasspathParityTest {
         assertThat(tested).as("jars of the tests' classpath under " + repository).containsKey("org.junit.jupiter:junit-jupiter-api");
 
         var scripts = new ArrayList<String>();
-        CatalogTest.aliases().fieldNames().forEachRemaining(scripts::add);
-        for (Path exercise : ExercisesTest.exercises()) {
+        Catalog.aliases().fieldNames().forEachRemaining(scripts::add);
+        for (Path exercise : Chapter.exercises()) {
             scripts.add(Repo.root().relativize(exercise).toString());
             scripts.add(Repo.root().relativize(exercise.resolveSibling("solutions").resolve(exercise.getFileName())).toString());
         }
@@ -94,7 +97,7 @@ class ClasspathParityTest {
         env.put("JBANG_DIR", temp.resolve("jbang-" + name.replaceAll("[^A-Za-z0-9.-]", "_")).toString());
         env.put("JBANG_REPO", repository.toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")));
+        env.put("PATH", Launcher.withoutJbang(System.getenv("PATH")));
         return env;
     }
 

@@ -2,6 +2,9 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Chapter;
+import elkit.tests.support.Folders;
+import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import elkit.tests.support.StudentMethods;
@@ -43,12 +46,6 @@ class ClassroomTest {
     static Map<String, String[]> gradebook = new LinkedHashMap<>();
     static Map<String, Path> studentFolder = new HashMap<>();
 
-    static List<Path> exercises() throws IOException {
-        try (Stream<Path> files = Files.list(EXERCISES)) {
-            return files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
-        }
-    }
-
     static String name(Path exercise) {
         return exercise.getFileName().toString().replaceFirst("\\.java$", "");
     }
@@ -67,7 +64,7 @@ class ClassroomTest {
         env = new HashMap<>();
         env.put("JBANG_DIR", temp.resolve("jbang-dir").toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")));
+        env.put("PATH", Launcher.withoutJbang(System.getenv("PATH")));
         env.put("ELKIT_REPO", Repo.root().toString());
 
         pack = temp.resolve("pack");
@@ -76,7 +73,7 @@ class ClassroomTest {
 
         // a class that hands everything in, graded with a time limit no honest run comes near
         submissions = Files.createDirectories(temp.resolve("submissions"));
-        for (Path exercise : exercises()) {
+        for (Path exercise : Chapter.exercises()) {
             String file = exercise.getFileName().toString();
             String starter = Files.readString(pack.resolve(file)); // what students got
             write(submissions, "solutions", file, Files.readString(EXERCISES.resolve("solutions").resolve(file)));
@@ -145,10 +142,10 @@ class ClassroomTest {
     // ---- handout ----
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("exercises")
+    @MethodSource("elkit.tests.support.Chapter#exercises")
     void eachExerciseOfAHandoutCopiedOutsideTheRepositoryRunsByFile(Path exercise) throws IOException {
         Path copy = temp.resolve("elsewhere-" + name(exercise));
-        copyTree(pack, copy);
+        Folders.copyTree(pack, copy);
         assertThat(copy.toAbsolutePath().startsWith(Repo.root())).as("a copy outside the repository").isFalse();
 
         var student = new HashMap<>(env);
@@ -163,7 +160,7 @@ class ClassroomTest {
 
     @Test
     void theHandoutHoldsEveryExerciseItsHelpersTheLauncherAndAReadmeWithNoPathIntoTheRepository() throws IOException {
-        for (Path exercise : exercises()) {
+        for (Path exercise : Chapter.exercises()) {
             String inPack = Files.readString(pack.resolve(exercise.getFileName()));
             assertThat(inPack).contains(StudentMethods.GRADING).doesNotContain("../");
             for (String line : inPack.lines().filter(l -> l.startsWith("//SOURCES ")).toList()) {
@@ -187,7 +184,7 @@ class ClassroomTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("exercises")
+    @MethodSource("elkit.tests.support.Chapter#exercises")
     void theChapterPageAnExerciseCitesIsInThePackWhereItsTextPointsTo(Path exercise) throws IOException {
         var cited = java.util.regex.Pattern.compile("\\bpage (\\d\\d-[a-z0-9-]+\\.md)").matcher(Files.readString(exercise)).results()
                 .map(m -> m.group(1)).distinct().toList();
@@ -220,7 +217,7 @@ class ClassroomTest {
     void noLineUniqueToASolutionAppearsInTheHandout() throws IOException {
         // lines that are not the solutions' own: the starters', and the helper library's the pack ships
         var starterLines = new HashSet<String>();
-        for (Path exercise : exercises()) Files.readAllLines(exercise).forEach(l -> starterLines.add(l.strip()));
+        for (Path exercise : Chapter.exercises()) Files.readAllLines(exercise).forEach(l -> starterLines.add(l.strip()));
         try (Stream<Path> pages = Files.list(Repo.path("chapters/05-extract-load"))) { // the chapter pages the pack ships
             for (Path page : pages.filter(f -> f.toString().endsWith(".md")).toList()) {
                 Files.readAllLines(page).forEach(l -> starterLines.add(l.strip()));
@@ -232,7 +229,7 @@ class ClassroomTest {
             }
         }
         var solutionOnly = new HashSet<String>();
-        for (Path exercise : exercises()) {
+        for (Path exercise : Chapter.exercises()) {
             for (String line : Files.readAllLines(EXERCISES.resolve("solutions").resolve(exercise.getFileName()))) {
                 if (!line.isBlank() && !starterLines.contains(line.strip())) solutionOnly.add(line.strip());
             }
@@ -258,14 +255,14 @@ class ClassroomTest {
         assertThat(troubledRun.exitCode()).as(troubledRun.toString()).isZero(); // whatever the scores
         assertThat(Files.readAllLines(submissions.resolve("gradebook.csv")).get(0)).isEqualTo("student,exercise,score,max,status");
         assertThat(Files.readAllLines(troubled.resolve("gradebook.csv")).get(0)).isEqualTo("student,exercise,score,max,status");
-        assertThat(gradebook).hasSize(10 * exercises().size());
+        assertThat(gradebook).hasSize(10 * Chapter.exercises().size());
         assertThat(gradeRun.out()).containsPattern("(?m)^student\\s+ex01-sqlite-load\\s+ex02-api-pages\\s+.*\\s+ex05-sftp-inbox\\s+.*total$")
                 .containsPattern("(?m)^solutions\\s+3/3\\s+5/5\\s");
     }
 
     @Test
     void theSolutionsScoreFullMarksAndTheUntouchedStartersScoreNothing() throws IOException {
-        for (Path exercise : exercises()) {
+        for (Path exercise : Chapter.exercises()) {
             int max = checks(exercise);
             assertThat(row("solutions", exercise)).isEqualTo(max + "," + max + ",graded");
             assertThat(row("starters", exercise)).isEqualTo("0," + max + ",graded");
@@ -276,7 +273,7 @@ class ClassroomTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("exercises")
+    @MethodSource("elkit.tests.support.Chapter#exercises")
     void everyCheckFailsForAMethodThatDoesNothingAndForOneThatAlwaysThrows(Path exercise) throws IOException {
         int max = checks(exercise);
         assertThat(max).isPositive();
@@ -339,7 +336,7 @@ class ClassroomTest {
 
     @Test
     void exercisesAStudentDidNotHandInAreMissing() throws IOException {
-        for (Path exercise : exercises()) {
+        for (Path exercise : Chapter.exercises()) {
             if (name(exercise).equals("ex01-sqlite-load")) continue;
             for (String student : List.of("exits-first", "edited-grading", "overloads-check", "endless-loop", "does-not-compile")) {
                 assertThat(row(student, exercise)).isEqualTo("0," + checks(exercise) + ",missing");
@@ -370,16 +367,6 @@ class ClassroomTest {
         }
         try (var beside = Files.list(temp)) {
             assertThat(beside.map(p -> p.getFileName().toString()).toList()).noneMatch(n -> n.startsWith(".taken"));
-        }
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-            }
         }
     }
 }

@@ -3,7 +3,10 @@ package elkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import elkit.local.LocalSqlServer;
+import elkit.tests.support.Chapter;
+import elkit.tests.support.S3Clients;
 import elkit.tests.support.ScriptRun;
+import elkit.tests.support.SkipReasons;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -26,7 +29,7 @@ class CloudS3ContainersTest {
     void cloudS3AgainstLocalStackInDocker() {
         Assumptions.assumeTrue("1".equals(System.getenv("ELKIT_DOCKER")),
                 "the LocalStack path is opt-in: set ELKIT_DOCKER=1 where Docker runs");
-        Assumptions.assumeTrue(LocalSqlServer.dockerAvailable(), DbContainersTest.NO_DOCKER);
+        Assumptions.assumeTrue(LocalSqlServer.dockerAvailable(), SkipReasons.NO_DOCKER);
         try (var localstack = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.4"))
                 .withServices(LocalStackContainer.Service.S3)) {
             localstack.start();
@@ -36,11 +39,11 @@ class CloudS3ContainersTest {
                     "AWS_SECRET_ACCESS_KEY", localstack.getSecretKey(),
                     "AWS_REGION", localstack.getRegion(),
                     "S3_BUCKET", "my-data-bucket");
-            try (var s3 = CloudS3Test.client(env)) {
+            try (var s3 = S3Clients.client(env)) {
                 s3.createBucket(b -> b.bucket("my-data-bucket"));
             }
 
-            var run = ScriptRun.run("cloud-s3", dir, env, CloudS3Test.ORDERS.toString());
+            var run = ScriptRun.run("cloud-s3", dir, env, Chapter.ORDERS.toString());
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.out()).contains("Read 40 rows from s3://my-data-bucket/raw/2024/01/data.csv",

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import elkit.local.LocalS3;
+import elkit.tests.support.Chapter;
 import elkit.tests.support.CuttingRelay;
 import elkit.tests.support.Ports;
-import elkit.tests.support.Repo;
+import elkit.tests.support.S3Clients;
 import elkit.tests.support.ScriptRun;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,18 +32,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** cloud-s3 against one S3Proxy the test starts (passed by env vars), and with no env at all. */
 class CloudS3Test {
 
-    static final Path ORDERS = Repo.path("chapters/05-extract-load/data/orders.csv");
     static LocalS3 server;
     static BlobStore store;
 
@@ -83,11 +78,11 @@ class CloudS3Test {
         store.putBlob(LocalS3.BUCKET, store.blobBuilder("raw/2023/not-listed.csv").payload("x").build());
         store.createContainerInLocation(null, "dest-bucket-a"); // the chapter copies between two buckets
         try {
-            var run = ScriptRun.run("cloud-s3", dir, env("S3_DEST_BUCKET", "dest-bucket-a"), ORDERS.toString(), "--skip-large");
+            var run = ScriptRun.run("cloud-s3", dir, env("S3_DEST_BUCKET", "dest-bucket-a"), Chapter.ORDERS.toString(), "--skip-large");
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.err()).isEmpty();
-            String orders = Files.readString(ORDERS);
+            String orders = Files.readString(Chapter.ORDERS);
             assertThat(run.out())
                     .doesNotContain("AWS_ENDPOINT_URL is not set")
                     .doesNotContain(server.env().get("AWS_SECRET_ACCESS_KEY"))
@@ -98,7 +93,7 @@ class CloudS3Test {
                             "# Copy object within S3", "# Delete object", "# Generate presigned URL (temporary access)",
                             "# Upload with metadata")
                     // upload_file and download_file are managed transfers: the Transfer Manager's uploadFile and downloadFile
-                    .contains("# Upload file to S3 (Transfer Manager: uploadFile)\nUploaded " + ORDERS + " to s3://my-data-bucket/raw/2024/01/data.csv")
+                    .contains("# Upload file to S3 (Transfer Manager: uploadFile)\nUploaded " + Chapter.ORDERS + " to s3://my-data-bucket/raw/2024/01/data.csv")
                     .contains("# Download file from S3 (Transfer Manager: downloadFile)")
                     .contains("# Single-request calls: putObject and getObject\nputObject sent " + orders.length()
                             + " bytes in one PUT; getObject read " + orders.length() + " bytes back in one GET")
@@ -145,7 +140,7 @@ class CloudS3Test {
         var env = new HashMap<String, String>();
         for (String name : server.env().keySet()) env.put(name, null); // unset, whatever the machine has
 
-        var run = ScriptRun.run("cloud-s3", dir, env, ORDERS.toString());
+        var run = ScriptRun.run("cloud-s3", dir, env, Chapter.ORDERS.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).isEmpty();
@@ -165,7 +160,7 @@ class CloudS3Test {
 
     @Test
     void aWrongSecretKeyGivesTheServicesReasonInOneLineWithoutTheSecret() {
-        var run = ScriptRun.run("cloud-s3", dir, env("AWS_SECRET_ACCESS_KEY", "wrong-Secret-4711"), ORDERS.toString());
+        var run = ScriptRun.run("cloud-s3", dir, env("AWS_SECRET_ACCESS_KEY", "wrong-Secret-4711"), Chapter.ORDERS.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().lines().toList()).containsExactly("cloud-s3: PutObject s3://my-data-bucket/raw/2024/01/data.csv at "
@@ -175,7 +170,7 @@ class CloudS3Test {
 
     @Test
     void aBucketThatDoesNotExistIsNamed() {
-        var run = ScriptRun.run("cloud-s3", dir, env("S3_BUCKET", "no-such-bucket"), ORDERS.toString());
+        var run = ScriptRun.run("cloud-s3", dir, env("S3_BUCKET", "no-such-bucket"), Chapter.ORDERS.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().lines().toList()).containsExactly("cloud-s3: PutObject s3://no-such-bucket/raw/2024/01/data.csv at "
@@ -185,7 +180,7 @@ class CloudS3Test {
 
     @Test
     void aKeyThatDoesNotExistIsNamedAndNothingIsWritten() throws Exception {
-        var run = ScriptRun.run("cloud-s3", dir, server.env(), ORDERS.toString(), "raw/2024/01/nope.csv");
+        var run = ScriptRun.run("cloud-s3", dir, server.env(), Chapter.ORDERS.toString(), "raw/2024/01/nope.csv");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().lines().toList()).containsExactly("cloud-s3: GetObject s3://my-data-bucket/raw/2024/01/nope.csv at "
@@ -209,7 +204,7 @@ class CloudS3Test {
         int port = Ports.closed();
         long started = System.nanoTime();
 
-        var run = ScriptRun.run("cloud-s3", dir, env("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port), ORDERS.toString());
+        var run = ScriptRun.run("cloud-s3", dir, env("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port), Chapter.ORDERS.toString());
 
         double seconds = (System.nanoTime() - started) / 1e9;
         assertThat(run.exitCode()).isEqualTo(1);
@@ -228,7 +223,7 @@ class CloudS3Test {
         Files.writeString(target, "an older download\n");
         try (var cutter = new CuttingRelay(server.port(), 1024 * 1024)) {
             var run = ScriptRun.run("cloud-s3", dir, env("AWS_ENDPOINT_URL", "http://127.0.0.1:" + cutter.port()),
-                    ORDERS.toString(), "big/cut.bin");
+                    Chapter.ORDERS.toString(), "big/cut.bin");
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
             assertThat(run.err().lines().toList()).hasSize(1);
@@ -276,7 +271,7 @@ class CloudS3Test {
                 if (match.matches()) env.put(match.group(1), match.group(2));
             }
             assertThat(env).containsOnlyKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL", "S3_BUCKET");
-            try (var s3 = client(env)) {
+            try (var s3 = S3Clients.client(env)) {
                 s3.putObject(b -> b.bucket(env.get("S3_BUCKET")).key("hello.txt"),
                         software.amazon.awssdk.core.sync.RequestBody.fromBytes("hi".getBytes(StandardCharsets.UTF_8)));
                 assertThat(s3.listObjectsV2(b -> b.bucket(env.get("S3_BUCKET"))).contents())
@@ -298,20 +293,8 @@ class CloudS3Test {
     }
 
     static S3Client client(String secret) {
-        return client(Map.of("AWS_ACCESS_KEY_ID", server.env().get("AWS_ACCESS_KEY_ID"), "AWS_SECRET_ACCESS_KEY", secret,
+        return S3Clients.client(Map.of("AWS_ACCESS_KEY_ID", server.env().get("AWS_ACCESS_KEY_ID"), "AWS_SECRET_ACCESS_KEY", secret,
                 "AWS_ENDPOINT_URL", server.endpoint()));
-    }
-
-    static S3Client client(Map<String, String> env) {
-        return S3Client.builder()
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))))
-                .endpointOverride(URI.create(env.get("AWS_ENDPOINT_URL")))
-                .forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build();
     }
 
     static List<String> filesIn(Path folder) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import elkit.local.LocalSqlServer;
 import elkit.tests.support.ScriptRun;
+import elkit.tests.support.SkipReasons;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -20,8 +21,6 @@ import org.testcontainers.containers.PostgreSQLContainer;
  */
 class DbContainersTest {
 
-    static final String NO_DOCKER = "no Docker engine answers here: the container path runs only where Docker does";
-
     static boolean docker;
 
     @TempDir
@@ -34,7 +33,7 @@ class DbContainersTest {
 
     @Test
     void dbPostgresAgainstPostgresInDocker() {
-        Assumptions.assumeTrue(docker, NO_DOCKER);
+        Assumptions.assumeTrue(docker, SkipReasons.NO_DOCKER);
         try (var pg = new PostgreSQLContainer<>("postgres:16-alpine")) {
             pg.start();
 
@@ -49,7 +48,7 @@ class DbContainersTest {
 
     @Test
     void dbMysqlAgainstMysqlInDocker() {
-        Assumptions.assumeTrue(docker, NO_DOCKER);
+        Assumptions.assumeTrue(docker, SkipReasons.NO_DOCKER);
         try (var mysql = new MySQLContainer<>("mysql:8.4")) {
             mysql.start();
 
@@ -64,7 +63,7 @@ class DbContainersTest {
 
     @Test
     void dbSqlserverAgainstSqlServerInDocker() {
-        Assumptions.assumeTrue(docker, NO_DOCKER);
+        Assumptions.assumeTrue(docker, SkipReasons.NO_DOCKER);
         try (var mssql = new MSSQLServerContainer<>(LocalSqlServer.IMAGE).acceptLicense()) {
             mssql.start();
 
@@ -79,7 +78,7 @@ class DbContainersTest {
 
     @Test
     void dbSqlserverStartsItsOwnContainerWhenTheUserOptsIn() {
-        Assumptions.assumeTrue(docker, NO_DOCKER);
+        Assumptions.assumeTrue(docker, SkipReasons.NO_DOCKER);
 
         var run = ScriptRun.run("db-sqlserver", dir, Map.of("MSSQL_URL", "", "ELKIT_DOCKER", "1"));
 

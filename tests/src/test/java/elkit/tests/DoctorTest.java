@@ -2,6 +2,8 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Folders;
+import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import java.io.IOException;
@@ -31,7 +33,7 @@ class DoctorTest {
     static void environment() {
         env = new HashMap<>();
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")));
+        env.put("PATH", Launcher.withoutJbang(System.getenv("PATH")));
         env.put("ELKIT_REPO", Repo.root().toString());
     }
 
@@ -154,7 +156,7 @@ class DoctorTest {
             Files.createDirectories(copy.resolve(file).getParent());
             Files.copy(Repo.path(file), copy.resolve(file));
         }
-        ClassroomTest.copyTree(Repo.path("lib/src/main"), copy.resolve("lib/src/main"));
+        Folders.copyTree(Repo.path("lib/src/main"), copy.resolve("lib/src/main"));
         Files.copy(Repo.path("lib/pom.xml"), copy.resolve("lib/pom.xml"));
         var lab = new HashMap<>(env);
         lab.put("ELKIT_REPO", copy.toString());

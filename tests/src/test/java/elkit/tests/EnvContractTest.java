@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import elkit.EnvContract;
 import elkit.local.LocalServer;
+import elkit.tests.support.EnvReads;
 import elkit.tests.support.Repo;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
@@ -23,11 +24,6 @@ import org.junit.jupiter.api.Test;
  * every service it offers. A new server or variable that misses the list fails here, by name.
  */
 class EnvContractTest {
-
-    /** A variable read by name: Env.required/optional/get, System.getenv, or a contract map's get. */
-    static final Pattern READ = Pattern.compile(
-            "(?:Env\\.(?:required|optional|get)|\\boptional|\\brequired|System\\.getenv|\\benv\\.(?:get|getOrDefault|containsKey))"
-                    + "\\(\\s*(?:env,\\s*)?\"([A-Z][A-Z0-9_]*)\"");
 
     @Test
     void everyLocalServerClassIsALocalServerNamedByTheContract() throws Exception {
@@ -53,7 +49,7 @@ class EnvContractTest {
     void everyVariableAScriptOrHelperReadsIsInTheContract() throws IOException {
         var read = new TreeSet<String>();
         for (Path file : javaFiles("scripts", "lib/src/main/java", "chapters")) {
-            var m = READ.matcher(Files.readString(file));
+            var m = EnvReads.READ.matcher(Files.readString(file));
             while (m.find()) read.add(m.group(1) + "  (" + Repo.root().relativize(file) + ")");
         }
         var missing = read.stream().filter(r -> !EnvContract.names().contains(r.substring(0, r.indexOf(' ')))).toList();

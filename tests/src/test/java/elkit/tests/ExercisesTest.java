@@ -2,6 +2,7 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import java.io.IOException;
@@ -9,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,23 +25,17 @@ class ExercisesTest {
     @TempDir
     static Path jbangDir;
 
-    static List<Path> exercises() throws IOException {
-        try (Stream<Path> files = Files.list(Repo.path("chapters/05-extract-load/exercises"))) {
-            return files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
-        }
-    }
-
     static ScriptRun jbang(Path script, Path work) {
         var env = new HashMap<String, String>();
         env.put("JBANG_DIR", jbangDir.toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")));
+        env.put("PATH", Launcher.withoutJbang(System.getenv("PATH")));
         return ScriptRun.exec(List.of(Repo.path("jbang").toString(), script.getFileName().toString()),
                 script.getParent(), env);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("exercises")
+    @MethodSource("elkit.tests.support.Chapter#exercises")
     void theGraderFailsTheUntouchedExercise(Path exercise, @TempDir Path work) {
         var run = jbang(exercise, work);
 
@@ -56,7 +49,7 @@ class ExercisesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("exercises")
+    @MethodSource("elkit.tests.support.Chapter#exercises")
     void theGraderPassesTheReferenceSolution(Path exercise, @TempDir Path work) {
         Path solution = exercise.resolveSibling("solutions").resolve(exercise.getFileName());
 
@@ -67,7 +60,7 @@ class ExercisesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("exercises")
+    @MethodSource("elkit.tests.support.Chapter#exercises")
     void theSolutionIsGradedByTheSameCode(Path exercise) throws IOException {
         Path solution = exercise.resolveSibling("solutions").resolve(exercise.getFileName());
         String mine = Files.readString(exercise);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import elkit.Cli;
 import elkit.EnvContract;
 import elkit.Options;
+import elkit.tests.support.EnvReads;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import java.io.ByteArrayOutputStream;
@@ -74,7 +75,7 @@ class HelpOptionsTest {
         String code = Files.readString(file(script));
         // env.get("X") reads the user's environment only where env may be System.getenv(); else a local server's map
         boolean envMayBeTheUsers = code.contains("System.getenv()");
-        var m = EnvContractTest.READ.matcher(code);
+        var m = EnvReads.READ.matcher(code);
         while (m.find()) if (envMayBeTheUsers || !m.group().startsWith("env.")) read.add(m.group(1));
         read.removeIf(name -> EnvContract.variable(name).map(v -> !isTargetOrElkit(name)).orElse(true));
         String help = options(script).help();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import elkit.local.LocalPostgres;
+import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import java.io.File;
@@ -65,7 +66,7 @@ class JShellSessionTest {
         // on the tests' JDK, as on a fresh clone: JBang not fetched yet, an empty JBang cache
         boolean freshClone = javaHome.equals(System.getProperty("java.home"));
         Map<String, String> caches = freshClone ? Map.of("ELKIT_JBANG_CACHE", home.resolve("jbang-bootstrap").toString(),
-                "JBANG_DIR", home.resolve("jbang-dir").toString(), "PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")))
+                "JBANG_DIR", home.resolve("jbang-dir").toString(), "PATH", Launcher.withoutJbang(System.getenv("PATH")))
                 : Map.of();
         var session = session(home, javaHome, caches, List.of("db-sqlite", db.toString()), """
                 db_sqlite.lesson(List.of(args))
@@ -163,7 +164,7 @@ class JShellSessionTest {
     /** {@code ./jbang -i <args>} from the repository root, with {@code input} piped in as typed commands. */
     static ScriptRun session(Path home, String javaHome, Map<String, String> extraEnv, List<String> args, String input)
             throws IOException, InterruptedException {
-        var env = JShellWalkthroughsTest.jshellEnv(home);
+        var env = Launcher.jshellEnv(home);
         env.putAll(extraEnv);
         env.put("JAVA_HOME", javaHome);
         var command = new ArrayList<String>(List.of(Repo.path("jbang").toString(), "-i"));

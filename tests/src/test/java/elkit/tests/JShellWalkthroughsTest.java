@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import elkit.tests.support.Launcher;
+import elkit.tests.support.Notebooks;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -35,7 +36,7 @@ class JShellWalkthroughsTest {
     static final Pattern JSHELL_ERROR = Pattern.compile("(?m)^(\\|  )?(Error:|Exception |Caused by: )");
 
     static List<Path> notebooks() throws IOException {
-        return NotebookExcerptsTest.notebooks();
+        return Notebooks.notebooks();
     }
 
     static Path walkthroughOf(Path notebook) {
@@ -121,7 +122,7 @@ class JShellWalkthroughsTest {
 
         long started = System.currentTimeMillis();
         var run = ScriptRun.exec(List.of(Repo.path("jbang").toString(), Repo.root().relativize(walkthrough).toString()),
-                Repo.root(), jshellEnv(work));
+                Repo.root(), Launcher.jshellEnv(work));
         removeJBangLeftovers(walkthrough.getFileName().toString(), started);
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -130,33 +131,6 @@ class JShellWalkthroughsTest {
         for (JsonNode expected : new ObjectMapper().readTree(notebook.toFile()).at("/metadata/elkit/expect")) {
             assertShows(run, expected.asText());
         }
-    }
-
-    /**
-     * The env of a run: no contract variable, so each lesson takes its local-server path; lessons write under
-     * {@code work}; a temp folder of our own in TMPDIR.
-     */
-    private static Path jbangDir;
-
-    static synchronized Path jbangDirOfThisJvm() throws IOException {
-        if (jbangDir == null) {
-            jbangDir = Files.createTempDirectory("elkit-jshell-jbang");
-            Path made = jbangDir;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> elkit.Scratch.deleteQuietly(made)));
-        }
-        return jbangDir;
-    }
-
-    static Map<String, String> jshellEnv(Path work) throws IOException {
-        var env = new HashMap<String, String>();
-        JbangLauncherTest.CONTRACT.forEach(name -> env.put(name, null));
-        // one JBang cache for the runs of this test JVM: the scripts' jars are built once and shared by its runs,
-        // and no other test JVM (they run two at a time) builds the same jar in it at the same moment
-        env.put("JBANG_DIR", jbangDirOfThisJvm().toString());
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("ELKIT_WORK", Files.createDirectories(work.resolve("work")).toString());
-        env.put("TMPDIR", Files.createDirectories(work.resolve("tmp")).toString());
-        return env;
     }
 
     /**

@@ -2,6 +2,7 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import java.io.IOException;
@@ -86,7 +87,7 @@ class JbangAnywhereTest {
     @Test
     @Order(3)
     void onJdk25TheRealLauncherPrintsNoNativeAccessWarning() {
-        Path jdk25 = NativeAccessTest.jdk25();
+        Path jdk25 = Launcher.jdk25();
 
         var run = jbang(home, Map.of("JAVA_HOME", jdk25.toString()), "db-sqlite@elkit", home.resolve("jdk25.db").toString());
 

@@ -2,6 +2,7 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import java.io.IOException;
@@ -79,7 +80,7 @@ class JbangCacheTest {
         env.put("ELKIT_LAUNCH_CACHE", home.resolve("launch-" + cacheName).toString());
         env.put("ELKIT_LAUNCH_TRACE", "1");
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")));
+        env.put("PATH", Launcher.withoutJbang(System.getenv("PATH")));
         env.put("JAVA_TOOL_OPTIONS", null);
         var command = new java.util.ArrayList<String>();
         command.add(Repo.path("jbang").toString());

@@ -2,6 +2,8 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Catalog;
+import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import java.io.IOException;
@@ -42,10 +44,6 @@ class JbangLauncherTest {
             "bench-kafka", List.of("2000"), "bench-startup", List.of("1"),
             "bench-load", List.of("1000"), "bench-files", List.of("1000"));
 
-    /** Variables of the env-var contract: removed, so every lesson takes its no-setup path. */
-    static final List<String> CONTRACT = java.util.stream.Stream.concat(elkit.EnvContract.targetVariables().stream(),
-            java.util.stream.Stream.of("JBANG_DIR", "JAVA_TOOL_OPTIONS")).toList();
-
     @TempDir
     static Path home;
 
@@ -58,17 +56,7 @@ class JbangLauncherTest {
         env.put("ELKIT_JBANG_CACHE", home.resolve("jbang-bootstrap").toString()); // JBang not fetched yet
         env.put("ELKIT_WORK", home.resolve("work").toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", withoutJbang(System.getenv("PATH")));
-    }
-
-    static String withoutJbang(String path) {
-        var kept = new StringBuilder();
-        for (String dir : path.split(":")) {
-            if (dir.isEmpty() || Files.exists(Path.of(dir, "jbang"))) continue;
-            if (kept.length() > 0) kept.append(':');
-            kept.append(dir);
-        }
-        return kept.toString();
+        env.put("PATH", Launcher.withoutJbang(System.getenv("PATH")));
     }
 
     static ScriptRun launcher(Path workDir, Map<String, String> extraEnv, String... args) {
@@ -81,7 +69,7 @@ class JbangLauncherTest {
     /** The test's environment: contract variables removed (null), caches empty, extras on top. */
     static Map<String, String> mergedEnv(Map<String, String> extraEnv) {
         var runEnv = new HashMap<String, String>();
-        CONTRACT.forEach(name -> runEnv.put(name, null));
+        Launcher.CONTRACT.forEach(name -> runEnv.put(name, null));
         runEnv.putAll(env);
         runEnv.putAll(extraEnv);
         return runEnv;
@@ -155,23 +143,14 @@ class JbangLauncherTest {
 
     static List<String> aliases() throws Exception {
         var names = new java.util.ArrayList<String>();
-        CatalogTest.aliases().fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    /** The lessons: a description that starts with a section number ("3. APIs: ...") or "Bonus:", as tour picks them. */
-    static List<String> aliasesThatAreLessons() throws Exception {
-        var names = new java.util.ArrayList<String>();
-        CatalogTest.aliases().fields().forEachRemaining(alias -> {
-            if (alias.getValue().path("description").asText().matches("(?s)^(\\d+\\.\\s|Bonus:).*")) names.add(alias.getKey());
-        });
+        Catalog.aliases().fieldNames().forEachRemaining(names::add);
         return names;
     }
 
     /** The lessons run in LauncherRunsTest's whole tour, from an empty cache too: here the benchmarks and tools. */
     static List<String> aliasesThatAreNotLessons() throws Exception {
         var names = aliases();
-        names.removeAll(aliasesThatAreLessons());
+        names.removeAll(Catalog.aliasesThatAreLessons());
         return names;
     }
 

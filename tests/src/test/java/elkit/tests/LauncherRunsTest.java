@@ -2,6 +2,8 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Catalog;
+import elkit.tests.support.Launcher;
 import elkit.tests.support.Python;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
@@ -70,12 +72,12 @@ class LauncherRunsTest {
     static void emptyCache() throws IOException {
         tmp = Files.createDirectories(home.resolve("tmp"));
         env = new HashMap<>();
-        JbangLauncherTest.CONTRACT.forEach(name -> env.put(name, null)); // every lesson takes its local default
+        Launcher.CONTRACT.forEach(name -> env.put(name, null)); // every lesson takes its local default
         env.put("JBANG_DIR", home.resolve("jbang-dir").toString());
         env.put("ELKIT_LAUNCH_CACHE", home.resolve("launch-cache").toString());
         env.put("ELKIT_WORK", home.resolve("work").toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")));
+        env.put("PATH", Launcher.withoutJbang(System.getenv("PATH")));
         env.put("JDK_JAVA_OPTIONS", "-Djava.io.tmpdir=" + tmp);
         env.put("TMPDIR", tmp.toString());
         tmpBefore = list(Path.of("/tmp"));
@@ -169,10 +171,10 @@ class LauncherRunsTest {
         var run = tour.get(45, TimeUnit.MINUTES);
         assertThat(problems).as("sandbox services through ./jbang").isEmpty();
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        long lessons = JbangLauncherTest.aliasesThatAreLessons().size();
+        long lessons = Catalog.aliasesThatAreLessons().size();
         assertThat(run.out()).contains(lessons + " lesson(s): " + (lessons - 1) + " ok, 0 failed, 1 skipped")
                 .containsPattern("(?m)^db-sqlserver\\s+-\\s+\\d+\\.\\d  skip ");
-        for (String lesson : JbangLauncherTest.aliasesThatAreLessons()) {
+        for (String lesson : Catalog.aliasesThatAreLessons()) {
             if (!lesson.equals("db-sqlserver")) assertThat(run.out()).containsPattern("(?m)^" + lesson + "\\s+.*\\d+\\.\\d  yes$");
         }
         var left = new ArrayList<>(list(tmp));

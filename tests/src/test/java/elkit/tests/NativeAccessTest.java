@@ -2,6 +2,7 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import java.io.IOException;
@@ -10,9 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,24 +31,6 @@ class NativeAccessTest {
 
     @TempDir
     Path dir;
-
-    /** A JDK 25 (or later) beside the default one: ELKIT_JDK25, else the Temurin 25 under /usr/lib/jvm. */
-    static Path jdk25() {
-        String configured = System.getenv("ELKIT_JDK25");
-        Path home = configured != null ? Path.of(configured) : null;
-        if (home == null) {
-            try (Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
-                home = jdks.filter(p -> p.getFileName().toString().matches(".*-2[5-9]-.*|.*-2[5-9]")).sorted().findFirst().orElse(null);
-            } catch (IOException e) {
-                home = null;
-            }
-        }
-        boolean found = home != null && Files.isExecutable(home.resolve("bin/java"));
-        String reason = "no JDK 25 here (set ELKIT_JDK25 to one): the JDK 25 warning check is skipped";
-        if (!found && "true".equals(System.getenv("CI"))) throw new AssertionError("CI=true, but " + reason);
-        Assumptions.assumeTrue(found, reason);
-        return home;
-    }
 
     @Test
     void everyScriptWithANativeLibraryEnablesNativeAccess() throws IOException {
@@ -72,7 +53,7 @@ class NativeAccessTest {
     @ValueSource(strings = {"db-sqlite", "files-parquet"}) // sqlite-jdbc; DuckDB (db-duckdb loads it the same way)
     void noNativeAccessWarningOnJdk17Or25(String script) {
         Path jdk17 = Path.of(System.getProperty("java.home"));
-        Path jdk25 = jdk25();
+        Path jdk25 = Launcher.jdk25();
         for (Path jdk : List.of(jdk17, jdk25)) {
             Path work = dir.resolve(jdk.getFileName().toString());
             var run = ScriptRun.runOn(jdk, script, Repo.root(), Map.of("ELKIT_WORK", work.toString()));
@@ -85,7 +66,7 @@ class NativeAccessTest {
     @Test
     void withoutTheOptionJdk25WouldWarn() {
         // the check above can fail: the same run without the script's option prints the warning
-        Path java = jdk25().resolve("bin/java");
+        Path java = Launcher.jdk25().resolve("bin/java");
         var run = ScriptRun.exec(List.of(java.toString(), "-cp", System.getProperty("java.class.path"), "db_sqlite",
                 dir.resolve("plain.db").toString()), dir, Map.of());
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import elkit.tests.support.Notebooks;
 import elkit.tests.support.Ports;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
@@ -80,7 +81,7 @@ class NotebookInBrowserTest {
         Files.copy(Repo.path("notebooks/" + NOTEBOOK), notebooks.resolve(NOTEBOOK));
 
         Path jupyterPath = Files.createDirectories(temp.resolve("jupyter"));
-        NotebooksRunTest.writeKernelSpec(jupyterPath);
+        Notebooks.writeKernelSpec(jupyterPath);
         int port = Ports.closed(); // free a moment ago; Jupyter is told not to try another
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         var command = new ArrayList<>(List.of("jupyter", "notebook", "--no-browser", "--ip=127.0.0.1", "--port=" + port,
@@ -125,7 +126,7 @@ class NotebookInBrowserTest {
 
             assertThat(report.path("kernel").asText()).isEqualTo("Java (rapaio)");
             assertThat(report.path("errors")).as("error outputs, as the learner sees them").isEmpty();
-            long codeCells = NotebookExcerptsTest.codeCells(new ObjectMapper().readTree(committed)).size();
+            long codeCells = Notebooks.codeCells(new ObjectMapper().readTree(committed)).size();
             assertThat(report.path("codeCells").asLong()).as("the page shows the notebook's code cells").isEqualTo(codeCells);
             assertThat(report.path("executed").asLong()).as("every code cell ran").isEqualTo(codeCells);
 

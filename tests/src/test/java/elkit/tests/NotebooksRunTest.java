@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import elkit.tests.support.Repo;
+import elkit.tests.support.Notebooks;
 import elkit.tests.support.ScriptRun;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +35,6 @@ class NotebooksRunTest {
     // Shell thread (NullPointerException, handlers null). A longer limit cannot help such a start; a new one can.
     static final int ATTEMPTS = 4;
     static final int STARTUP_TIMEOUT_SECONDS = 90;
-    static final String KERNEL = "rapaio-jupyter-kernel";
-
     @TempDir
     static Path jupyterPath;
 
@@ -47,7 +44,7 @@ class NotebooksRunTest {
 
     /** The notebooks whose number (01-...) leaves this remainder when divided by 2. */
     static List<Path> notebooksNumbered(int remainder) throws IOException {
-        return NotebookExcerptsTest.notebooks().stream()
+        return Notebooks.notebooks().stream()
                 .filter(p -> Integer.parseInt(p.getFileName().toString().substring(0, 2)) % 2 == remainder).toList();
     }
 
@@ -61,23 +58,7 @@ class NotebooksRunTest {
             System.out.println("[notebooks] " + reason);
             assumeTrue(false, reason);
         }
-        writeKernelSpec(jupyterPath);
-    }
-
-    /** The Java kernel's spec in {@code jupyterPath}/kernels/, as a learner's install writes it: the jar notebooks/pom.xml copies. */
-    static void writeKernelSpec(Path jupyterPath) throws IOException {
-        Path jar = Repo.path("notebooks/target/kernel/rapaio-jupyter-kernel.jar");
-        assertThat(jar).as("built by the notebooks module (mvn -pl notebooks -am package)").isRegularFile();
-        Path spec = Files.createDirectories(jupyterPath.resolve("kernels").resolve(KERNEL));
-        var kernel = Map.of(
-                "argv", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp", Repo.path("notebooks/kernel-logging") + java.io.File.pathSeparator + jar,
-                        "org.rapaio.jupyter.kernel.MainApp", "{connection_file}"),
-                "display_name", "Java (rapaio)",
-                "language", "java",
-                "interrupt_mode", "message",
-                "env", Map.of("RJK_TIMEOUT_MILLIS", "-1", "RJK_MIMA_CACHE", jupyterPath.resolve("mima").toString()));
-        new ObjectMapper().writeValue(spec.resolve("kernel.json").toFile(), kernel);
+        Notebooks.writeKernelSpec(jupyterPath);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -89,7 +70,7 @@ class NotebooksRunTest {
         while (attempt < ATTEMPTS) {
             attempt++;
             run = ScriptRun.exec(List.of("jupyter", "nbconvert", "--to", "notebook", "--execute",
-                            "--ExecutePreprocessor.kernel_name=" + KERNEL,
+                            "--ExecutePreprocessor.kernel_name=" + Notebooks.KERNEL,
                             "--ExecutePreprocessor.startup_timeout=" + STARTUP_TIMEOUT_SECONDS,
                             "--ExecutePreprocessor.timeout=300",
                             "--output", executed.toString(), notebook.getFileName().toString()),

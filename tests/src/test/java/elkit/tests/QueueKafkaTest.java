@@ -8,6 +8,7 @@ import elkit.local.LocalSqlServer;
 import elkit.tests.support.KafkaBroker;
 import elkit.tests.support.Ports;
 import elkit.tests.support.ScriptRun;
+import elkit.tests.support.SkipReasons;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -251,7 +251,7 @@ class QueueKafkaTest {
     @Test
     void againstKafkaInDockerWhenOptedIn() throws Exception {
         Assumptions.assumeTrue("1".equals(System.getenv("ELKIT_DOCKER")), "opt-in: set ELKIT_DOCKER=1 to run Kafka in Docker (Testcontainers)");
-        Assumptions.assumeTrue(LocalSqlServer.dockerAvailable(), DbContainersTest.NO_DOCKER);
+        Assumptions.assumeTrue(LocalSqlServer.dockerAvailable(), SkipReasons.NO_DOCKER);
         try (var kafka = new KafkaContainer("apache/kafka:4.1.0")) {
             kafka.start();
             try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.getBootstrapServers()))) {

@@ -2,6 +2,7 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.SandboxLines;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -11,7 +12,6 @@ import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.nio.file.Path;
@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
 
 /** ./jbang sandbox postgres|mysql: a real server in the foreground, export lines that reach it, gone after stop. */
 class SandboxDbTest {
-
-    static final Pattern EXPORT = Pattern.compile("export (\\w+)='(.*)'");
     static final Pattern PORT = Pattern.compile("//127\\.0\\.0\\.1:(\\d+)/");
 
     @Test
@@ -45,7 +43,7 @@ class SandboxDbTest {
             var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             for (String line; (line = reader.readLine()) != null; ) {
                 lines.add(line);
-                var export = EXPORT.matcher(line);
+                var export = SandboxLines.EXPORT.matcher(line);
                 if (export.matches()) env.put(export.group(1), export.group(2));
                 if (line.equals("# Stop it with Ctrl-C.")) break;
             }

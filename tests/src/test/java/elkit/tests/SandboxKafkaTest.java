@@ -2,6 +2,7 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.SandboxLines;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -40,7 +41,7 @@ class SandboxKafkaTest {
             var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             for (String line; (line = reader.readLine()) != null; ) {
                 lines.add(line);
-                var export = SandboxDbTest.EXPORT.matcher(line);
+                var export = SandboxLines.EXPORT.matcher(line);
                 if (export.matches()) env.put(export.group(1), export.group(2));
                 if (line.equals("# Stop it with Ctrl-C.")) break;
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSch;
 import elkit.tests.support.Ports;
+import elkit.tests.support.SandboxLines;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.apache.commons.net.ftp.FTPClient;
 import org.junit.jupiter.api.Test;
 
 /** ./jbang sandbox sftp|ftp: a real server in the foreground, export lines that reach it, gone after stop. */
 class SandboxTransferTest {
-
-    static final Pattern EXPORT = Pattern.compile("export (\\w+)='(.*)'");
 
     @Test
     void sandboxSftpPrintsExportsAndItsKnownHostsLineAndTheyWork() throws Exception {
@@ -84,7 +82,7 @@ class SandboxTransferTest {
             var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             for (String line; (line = reader.readLine()) != null; ) {
                 lines.add(line);
-                var export = EXPORT.matcher(line);
+                var export = SandboxLines.EXPORT.matcher(line);
                 if (export.matches()) env.put(export.group(1), export.group(2));
                 if (line.equals("# Stop it with Ctrl-C.")) break;
             }

@@ -2,6 +2,7 @@ package elkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
 import java.io.IOException;
@@ -28,7 +29,7 @@ class TourTest {
     static void environment() {
         env = new HashMap<>();
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", JbangLauncherTest.withoutJbang(System.getenv("PATH")));
+        env.put("PATH", Launcher.withoutJbang(System.getenv("PATH")));
         env.put("JBANG_DIR", temp.resolve("jbang-dir").toString());
         env.put("ELKIT_REPO", Repo.root().toString());
         env.put("API_BASE_URL", "http://127.0.0.1:9/unreachable"); // tour must unset the contract: the lesson takes its local default

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import elkit.local.LocalSqlServer;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
+import elkit.tests.support.SkipReasons;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,7 +28,7 @@ class TransferContainersTest {
     void transferSftpAgainstOpenSshInDocker() throws Exception {
         Assumptions.assumeTrue("1".equals(System.getenv("ELKIT_DOCKER")),
                 "opt-in: set ELKIT_DOCKER=1 to run transfer-sftp against atmoz/sftp in Docker");
-        Assumptions.assumeTrue(LocalSqlServer.dockerAvailable(), DbContainersTest.NO_DOCKER);
+        Assumptions.assumeTrue(LocalSqlServer.dockerAvailable(), SkipReasons.NO_DOCKER);
         // user elkit, password, uid 1001, gid 100, and a folder of its own in the (root-owned, chrooted) home
         try (var sftp = new GenericContainer<>("atmoz/sftp:alpine")
                 .withCommand("elkit:docker-Secret-1:1001:100:elkit-transfer-sftp")

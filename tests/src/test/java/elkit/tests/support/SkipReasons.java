@@ -11,6 +11,9 @@ import org.junit.platform.launcher.TestIdentifier;
  */
 public class SkipReasons implements TestExecutionListener {
 
+    /** Why a test of the container path did not run. */
+    public static final String NO_DOCKER = "no Docker engine answers here: the container path runs only where Docker does";
+
     @Override
     public void executionSkipped(TestIdentifier test, String reason) {
         print(test, reason);
