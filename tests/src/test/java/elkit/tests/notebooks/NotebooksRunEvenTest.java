@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.notebooks;
 
 import java.io.IOException;
 import java.nio.file.Path;
