@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
