@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
