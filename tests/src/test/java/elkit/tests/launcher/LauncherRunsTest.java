@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * also serves a client that is not Java: queue-kafka produces into it, librdkafka (Python's confluent-kafka)
  * reads the orders back. Everything these runs start gets a temp folder of this class's own
  * (java.io.tmpdir, TMPDIR), which must be empty at the end: nothing left in /tmp.
- * Exercises through the launcher from an empty cache: {@link ExercisesTest}.
+ * Exercises through the launcher from an empty cache: {@link elkit.tests.classroom.ExercisesTest}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherRunsTest {

@@ -1,4 +1,4 @@
-package elkit.tests;
+package elkit.tests.classroom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
