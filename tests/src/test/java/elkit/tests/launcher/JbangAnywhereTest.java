@@ -38,16 +38,7 @@ class JbangAnywhereTest {
         env.put("JBANG_DIR", home.resolve("jbang-dir").toString()); // its own user catalog and cache
         env.put("ELKIT_WORK", null); // the lesson's own default: ./work where it runs
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", withoutJbang(System.getenv("PATH")));
-    }
-
-    /** PATH without an installed jbang, so the launcher takes its own path (JBang from Maven). */
-    static String withoutJbang(String path) {
-        var kept = new java.util.StringJoiner(":");
-        for (String dir : path.split(":")) {
-            if (!dir.isEmpty() && !Files.exists(Path.of(dir, "jbang"))) kept.add(dir);
-        }
-        return kept.toString();
+        env.put("PATH", Launcher.withoutJbang(System.getenv("PATH")));
     }
 
     static ScriptRun jbang(Path workDir, Map<String, String> extra, String... args) {
