@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
+import elkit.tests.support.StudentMethods;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * both run as a learner runs them, through ./jbang.
  */
 class ExercisesTest {
-
-    static final String GRADING = "// ---- grading: do not edit below this line ----";
 
     @TempDir
     static Path jbangDir;
@@ -66,7 +65,8 @@ class ExercisesTest {
         String mine = Files.readString(exercise);
         String reference = Files.readString(solution);
 
-        assertThat(mine).contains(GRADING);
-        assertThat(reference.substring(reference.indexOf(GRADING))).isEqualTo(mine.substring(mine.indexOf(GRADING)));
+        assertThat(mine).contains(StudentMethods.GRADING);
+        assertThat(reference.substring(reference.indexOf(StudentMethods.GRADING)))
+                .isEqualTo(mine.substring(mine.indexOf(StudentMethods.GRADING)));
     }
 }
