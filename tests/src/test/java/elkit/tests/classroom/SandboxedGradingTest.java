@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import elkit.classroom.Sandbox;
-import elkit.tests.Repo;
-import elkit.tests.ScriptRun;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -2,8 +2,9 @@ package elkit.tests.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import elkit.tests.Repo;
-import elkit.tests.ScriptRun;
+import elkit.tests.support.Launcher;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,19 +28,9 @@ class PlainLauncherTest {
     static Map<String, String> env(Map<String, String> extra) {
         var env = new HashMap<String, String>();
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", withoutJbang(System.getenv("PATH")));
+        env.put("PATH", Launcher.withoutJbang(System.getenv("PATH")));
         env.putAll(extra);
         return env;
-    }
-
-    static String withoutJbang(String path) {
-        var kept = new StringBuilder();
-        for (String dir : path.split(":")) {
-            if (dir.isEmpty() || Files.exists(Path.of(dir, "jbang"))) continue;
-            if (kept.length() > 0) kept.append(':');
-            kept.append(dir);
-        }
-        return kept.toString();
     }
 
     @Test
@@ -87,7 +78,7 @@ class PlainLauncherTest {
     @Test
     void theFirstFetchShowsItIsMovingOnATerminal() throws IOException {
         Path bin = slowMvn();
-        var extra = Map.of("PATH", bin + ":" + withoutJbang(System.getenv("PATH")), "ELKIT_JBANG_CACHE", home.resolve("tty-cache").toString());
+        var extra = Map.of("PATH", bin + ":" + Launcher.withoutJbang(System.getenv("PATH")), "ELKIT_JBANG_CACHE", home.resolve("tty-cache").toString());
         // script(1) gives the launcher a terminal; its transcript is the terminal's output
         var run = ScriptRun.exec(List.of("script", "-qec", Repo.path("jbang") + " --version", "/dev/null"), home, env(extra));
 
@@ -97,7 +88,7 @@ class PlainLauncherTest {
     @Test
     void theFirstFetchPrintsNoDotsWhenNotOnATerminal() throws IOException {
         Path bin = slowMvn();
-        var extra = Map.of("PATH", bin + ":" + withoutJbang(System.getenv("PATH")), "ELKIT_JBANG_CACHE", home.resolve("pipe-cache").toString());
+        var extra = Map.of("PATH", bin + ":" + Launcher.withoutJbang(System.getenv("PATH")), "ELKIT_JBANG_CACHE", home.resolve("pipe-cache").toString());
 
         var run = ScriptRun.exec(List.of(Repo.path("jbang").toString(), "--version"), home, env(extra));
 

@@ -2,7 +2,7 @@ package elkit.tests.notebooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import elkit.tests.Repo;
+import elkit.tests.support.Repo;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package elkit.tests.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import elkit.tests.Repo;
-import elkit.tests.ScriptRun;
+import elkit.tests.support.Repo;
+import elkit.tests.support.ScriptRun;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
