@@ -242,10 +242,18 @@ class doctor {
     static final Pattern NETWORK = Pattern.compile("(?i)could not transfer|unknown ?host|connection (refused|reset|timed out)"
             + "|connect timed out|no route to host|network is unreachable|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|offline");
 
+    /** A terminal's colour codes (Maven prints them even with -B at the end of its output). */
+    static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
+
     /** The last line a failed command printed that says why: JBang's closing "Run with --verbose ..." hint says nothing. */
     static String cause(Lab.Outcome outcome) {
-        var lines = outcome.output().strip().lines().map(String::strip)
+        var lines = outcome.output().strip().lines().map(l -> ANSI.matcher(l).replaceAll("").strip())
                 .filter(l -> !l.isEmpty() && !l.startsWith("[jbang] Run with --verbose")).toList();
+        // Maven ends with its advice ("re-run Maven with the -e switch", "mvn <args> -rf ..."): its cause is the
+        // first "[ERROR] Failed to execute goal ..." line
+        var maven = lines.stream().filter(l -> l.startsWith("[ERROR] Failed to execute goal")
+                || l.startsWith("[ERROR] Failed to execute") || l.startsWith("[ERROR] Could not")).findFirst();
+        if (maven.isPresent()) lines = List.of(maven.get().substring("[ERROR] ".length()));
         String last = lines.isEmpty() ? "it ended with exit code " + outcome.exitCode() + " and said nothing" : lines.get(lines.size() - 1);
         return last.length() > 300 ? last.substring(0, 297) + "..." : last;
     }

@@ -130,11 +130,13 @@ class NotebookInBrowserTest {
             assertThat(report.path("codeCells").asLong()).as("the page shows the notebook's code cells").isEqualTo(codeCells);
             assertThat(report.path("executed").asLong()).as("every code cell ran").isEqualTo(codeCells);
 
-            // the first query shown as a table: SELECT * FROM customers WHERE customer_id = 101
+            // the first table the notebook shows: SQLite's customers at the end of its section (a fresh database:
+            // the batch's three rows, Alice Johnson and the injection attempt stored as plain text)
             JsonNode first = report.path("tables").path(0);
-            assertThat(texts(first.path("headers"))).containsExactly("customer_id", "name", "email", "total_spent");
-            assertThat(first.path("rows")).hasSize(1);
-            assertThat(texts(first.path("rows").path(0))).containsExactly("101", "Alice Johnson", "alice@example.com", "5420.50");
+            assertThat(texts(first.path("headers"))).containsExactly("customer_id", "name", "email", "balance");
+            assertThat(first.path("rows")).hasSize(5);
+            assertThat(texts(first.path("rows").path(3))).containsExactly("101", "Alice Johnson", "alice@example.com", "5420.5");
+            assertThat(texts(first.path("rows").path(4))).containsExactly("104", "Robert'); DROP TABLE customers;--", "NULL", "0.0");
 
             // the benchmark's chart: a PNG the browser decoded and laid out
             assertThat(report.path("images")).as("charts in the page").hasSize(1);

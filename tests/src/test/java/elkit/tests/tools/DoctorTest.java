@@ -148,16 +148,39 @@ class DoctorTest {
         assertThat(notPrefetched.err()).contains("org.xerial:sqlite-jdbc");
     }
 
-    @Test
-    void afterPrefetchTheNotebooksClasspathBuildsWithMavenOffline() throws IOException {
-        // a copy of the modules the notebooks build from, so that this build does not touch the one running the tests
-        Path copy = temp.resolve("checkout");
+    /** A copy of the modules the notebooks build from, so that a build does not touch the one running the tests. */
+    Path notebooksCheckout(String name) throws IOException {
+        Path copy = temp.resolve(name);
         for (String file : List.of("pom.xml", "jbang", "jbang-catalog.json", "tests/pom.xml", "notebooks/pom.xml")) {
             Files.createDirectories(copy.resolve(file).getParent());
             Files.copy(Repo.path(file), copy.resolve(file));
         }
         Folders.copyTree(Repo.path("lib/src/main"), copy.resolve("lib/src/main"));
+        Folders.copyTree(Repo.path("notebooks/kernel-fix"), copy.resolve("notebooks/kernel-fix")); // the kernel jar's fix
         Files.copy(Repo.path("lib/pom.xml"), copy.resolve("lib/pom.xml"));
+        return copy;
+    }
+
+    @Test
+    void aNotebooksBuildThatFailsIsReportedByMavensOwnCauseInOneLine() throws IOException {
+        Path copy = notebooksCheckout("broken");
+        elkit.Scratch.delete(copy.resolve("notebooks/kernel-fix")); // the build cannot make the kernel jar
+        var lab = new HashMap<>(env);
+        lab.put("ELKIT_REPO", copy.toString());
+
+        var prefetch = ScriptRun.run("doctor", copy, lab, "--prefetch", "--only", "notebooks");
+
+        assertThat(prefetch.exitCode()).as(prefetch.toString()).isEqualTo(1);
+        assertThat(prefetch.err().lines().toList()).as(prefetch.toString()).hasSize(1);
+        // Maven's cause, not its closing advice nor a terminal's colour codes
+        assertThat(prefetch.err()).startsWith("doctor: prefetch failed for 1 of 1 items: notebooks: Failed to execute goal ")
+                .contains("(kernel-fix) on project elkit-notebooks").doesNotContain("\u001B", "-rf", "-e switch");
+        assertThat(prefetch.out()).containsPattern("\\[1/1\\] .* \\.\\.\\. FAILED \\(\\d+\\.\\d s\\): Failed to execute goal ");
+    }
+
+    @Test
+    void afterPrefetchTheNotebooksClasspathBuildsWithMavenOffline() throws IOException {
+        Path copy = notebooksCheckout("checkout");
         var lab = new HashMap<>(env);
         lab.put("ELKIT_REPO", copy.toString());
 
