@@ -13,11 +13,15 @@ public final class Catalog {
         return new ObjectMapper().readTree(Repo.path("jbang-catalog.json").toFile()).get("aliases");
     }
 
-    /** The lessons: a description that starts with a section number ("3. APIs: ...") or "Bonus:", as tour picks them. */
+    /** The lessons, as tour and doctor --prefetch pick them (elkit.Lab.Alias.isLesson). */
     public static List<String> aliasesThatAreLessons() throws Exception {
         var names = new ArrayList<String>();
+        // where the script is says what it is (CONTRIBUTING.md, "Layout"): a lesson sits at the top of scripts/
+        // and is not a benchmark; its description can be reworded freely
         aliases().fields().forEachRemaining(alias -> {
-            if (alias.getValue().path("description").asText().matches("(?s)^(\\d+\\.\\s|Bonus:).*")) names.add(alias.getKey());
+            if (alias.getValue().path("script-ref").asText().matches("scripts/[^/]+\\.java") && !alias.getKey().startsWith("bench-")) {
+                names.add(alias.getKey());
+            }
         });
         return names;
     }
