@@ -10,17 +10,27 @@
 //DEPS org.apache.kafka:connect-runtime:4.3.2
 //DEPS org.apache.kafka:connect-json:4.3.2
 //DEPS org.apache.kafka:connect-transforms:4.3.2
+// Connect's REST server (Jetty, Jersey): pinned to the versions the tests run with, where S3Proxy needs Jetty 12.1
+// on the same class path (ClasspathParityTest)
+//DEPS org.eclipse.jetty:jetty-bom:12.1.8@pom org.eclipse.jetty.ee10:jetty-ee10-bom:12.1.8@pom
+//DEPS jakarta.ws.rs:jakarta.ws.rs-api:3.0.0 jakarta.xml.bind:jakarta.xml.bind-api:4.0.2 jakarta.activation:jakarta.activation-api:2.1.3
+//DEPS jakarta.annotation:jakarta.annotation-api:3.0.0 com.google.protobuf:protobuf-java:4.33.2 com.github.luben:zstd-jni:1.5.6-10
 //DEPS org.postgresql:postgresql:42.7.13
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
-// The local broker starts about twice as fast on 2 cores with only the C1 compiler and the serial GC
+// The local broker and the workers start about twice as fast on 2 cores with only the C1 compiler and the serial GC
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
+//SOURCES ../lib/src/main/java/elkit/EnvContract.java
+//SOURCES ../lib/src/main/java/elkit/Lab.java
+//SOURCES ../lib/src/main/java/elkit/Options.java
+//SOURCES ../lib/src/main/java/elkit/Scratch.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalKafka.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +38,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
+import elkit.Lab;
+import elkit.Options;
+import elkit.Scratch;
 import elkit.Table;
 import elkit.local.LocalKafka;
 import elkit.local.LocalPostgres;
@@ -37,6 +50,8 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.connect.cli.ConnectDistributed;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -48,7 +63,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +72,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Usage: connect-cluster [--changes N] [--slot NAME]
@@ -66,8 +79,10 @@ import java.util.stream.Stream;
  * PG_PASSWORD (wal_level=logical, a user that may replicate), else a local PostgreSQL for this run.
  * Target: TARGET_PG_URL (same user), else a second database {@code analytics_replica} on the local
  * server. The workers are two child JVMs on this script's own classpath; their config, offsets and
- * status live in Kafka topics. At the end the lesson deletes its connectors, stops its workers,
- * drops its replication slot and publication, and (on a broker of yours) deletes its topics.
+ * status live in Kafka topics. Debezium's JDBC sink goes into the workers' plugin.path, resolved by
+ * JBang from scripts/connect-plugins/debezium-jdbc-sink.java. At the end the lesson deletes its
+ * connectors, stops its workers, drops its replication slot and publication, and (on a broker of
+ * yours) deletes its topics.
  */
 class connect_cluster {
 
@@ -78,43 +93,104 @@ class connect_cluster {
     static final List<String> INTERNAL_TOPICS = List.of(GROUP + "-configs", GROUP + "-offsets", GROUP + "-status");
     static final String SOURCE = "elkit-pg-source";
     static final String SINK = "elkit-jdbc-sink";
-    static final Duration WAIT = Duration.ofSeconds(Long.getLong("elkit.connect.wait", 180));
+    static final String SINK_PLUGIN = "scripts/connect-plugins/debezium-jdbc-sink.java";
+    static final Duration WAIT = Duration.ofSeconds(Long.getLong("elkit.connect.wait", 240));
     static final Pattern PG_URL = Pattern.compile("jdbc:postgresql://([^/:?]+)(?::(\\d+))?/([^?]+).*");
     static final MediaType JSON_TYPE = MediaType.get("application/json");
     static final ObjectMapper JSON = new ObjectMapper();
     static final OkHttpClient HTTP = new OkHttpClient.Builder()
             .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(90)).build();
 
+    static final Options OPTIONS = Options.usage("connect-cluster")
+            .option("--changes N", "how many changes flow while a worker is killed (default 300, at least 10)")
+            .option("--slot NAME", "the replication slot and publication the source makes, dropped at the end (default elkit_connect)")
+            .env("Kafka", "PostgreSQL", "TARGET_PG_URL");
+
     public static void main(String[] args) {
-        Cli.run(args, connect_cluster::lesson);
+        Cli.run(args, OPTIONS.around(connect_cluster::lesson));
     }
 
     static void lesson(List<String> args) throws Exception {
         var rest = new ArrayList<>(args);
-        String changes = option(rest, "--changes", "300");
-        String slot = option(rest, "--slot", "elkit_connect");
+        String changes = Options.value(rest, "--changes", "300");
+        String slot = Options.value(rest, "--slot", "elkit_connect");
         if (!rest.isEmpty() || !changes.matches("\\d{1,6}") || Integer.parseInt(changes) < 10 || !slot.matches("[a-z0-9_]{1,63}")) {
             throw Cli.fail(2, "usage: connect-cluster [--changes N (10 or more)] [--slot NAME]   (a slot name is lower-case letters, digits and _)");
         }
-        // Kafka: the user's cluster, else a real KRaft broker in this JVM; Connect's workers are separate processes
-        String bootstrap = Env.optional("KAFKA_BOOTSTRAP_SERVERS").orElse(null);
-        try (var kafka = bootstrap != null ? null : LocalKafka.start();
-             var local = Env.optional("PG_URL").isPresent() ? null : LocalPostgres.start()) {
-            if (kafka != null) bootstrap = kafka.bootstrapServers();
-            checkBroker(bootstrap);
-            Map<String, String> env = local != null ? local.env() : System.getenv();
-            String url = env.get("PG_URL");
-            String user = local != null ? env.get("PG_USER") : Env.required("PG_USER", "set it with PG_URL and PG_PASSWORD");
-            String password = env.getOrDefault("PG_PASSWORD", "");
-            String targetUrl = local != null ? createTargetDatabase(local) : Env.required("TARGET_PG_URL",
-                    "the JDBC URL of a second database for the sink, reachable with PG_USER and PG_PASSWORD");
-            var pipeline = new Pipeline(bootstrap, url, targetUrl, user, password, slot, Integer.parseInt(changes));
-            try {
-                pipeline.teach();
-            } finally {
-                pipeline.cleanUp(kafka == null);
+        // Check what is given before starting anything: the target with the source, the broker, the launcher
+        boolean usersSource = Env.optional("PG_URL").isPresent();
+        if (usersSource) {
+            for (String name : List.of("PG_USER", "TARGET_PG_URL")) {
+                if (Env.optional(name).isEmpty()) throw Cli.fail(2, "PG_URL is set but %s is not: the lesson needs PG_URL, PG_USER, "
+                        + "PG_PASSWORD and TARGET_PG_URL (a second database for the sink, same user), or none of them", name);
             }
         }
+        String bootstrap = Env.optional("KAFKA_BOOTSTRAP_SERVERS").orElse(null);
+        if (bootstrap != null) checkBroker(bootstrap);
+        Path workDir = Scratch.folder("connect");
+        try {
+            Path plugins = installSinkPlugin(Lab.root(), workDir);
+            // Kafka: the user's cluster, else a real KRaft broker in this JVM; Connect's workers are separate processes
+            try (var kafka = bootstrap != null ? null : LocalKafka.start();
+                 var local = usersSource ? null : LocalPostgres.start()) {
+                Map<String, String> env = local != null ? local.env() : System.getenv();
+                String url = env.get("PG_URL");
+                String user = env.get("PG_USER");
+                String password = env.getOrDefault("PG_PASSWORD", "");
+                String targetUrl = local != null ? createTargetDatabase(local) : System.getenv("TARGET_PG_URL");
+                var pipeline = new Pipeline(kafka != null ? kafka.bootstrapServers() : bootstrap, url, targetUrl, user, password,
+                        slot, Integer.parseInt(changes), workDir, plugins);
+                try {
+                    pipeline.teach();
+                } finally {
+                    pipeline.cleanUp(kafka == null);
+                }
+            }
+        } finally {
+            Scratch.deleteQuietly(workDir);
+        }
+    }
+
+    /**
+     * Debezium's JDBC sink is served here at 3.2.0.Final only, and its debezium-core 3.2 clashes with the
+     * 3.6.1 source on one classpath (NoSuchFieldError USE_TIME_ZONE_FIELD). Connect's answer is plugin.path:
+     * the sink's own jars in a folder of their own, loaded child-first. JBang resolves them for
+     * scripts/connect-plugins/debezium-jdbc-sink.java (offline once fetched); the folder links to them.
+     */
+    static Path installSinkPlugin(Path repo, Path workDir) throws Exception {
+        Cli.step("Install Debezium's JDBC sink 3.2.0 into plugin.path, in a folder of its own");
+        Path launcher = repo.resolve("jbang");
+        Path plugin = repo.resolve(SINK_PLUGIN);
+        if (!Files.exists(plugin)) throw Cli.fail("%s is missing from the ELKit checkout at %s", SINK_PLUGIN, repo);
+        Path output = workDir.resolve("jbang-classpath.txt");
+        var process = new ProcessBuilder(launcher.toString(), "info", "classpath", plugin.toString())
+                .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        process.getOutputStream().close();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw Cli.fail("JBang did not resolve %s within 10 minutes", SINK_PLUGIN);
+        }
+        var lines = Files.readAllLines(output);
+        String classpath = lines.stream().filter(l -> l.contains(".jar")).reduce((a, b) -> b).orElse("");
+        if (process.exitValue() != 0 || classpath.isEmpty()) {
+            String last = lines.stream().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> b).orElse("no output");
+            throw Cli.fail("JBang could not resolve %s (./jbang info classpath %s): %s", SINK_PLUGIN, SINK_PLUGIN, last);
+        }
+        Path plugins = workDir.resolve("plugins");
+        Path folder = Files.createDirectories(plugins.resolve("debezium-jdbc-sink"));
+        int jars = 0;
+        for (String entry : classpath.strip().split(java.io.File.pathSeparator)) {
+            Path jar = Path.of(entry);
+            String name = jar.getFileName().toString();
+            // Jackson stays the worker's: a second copy in the plugin meets the worker's Jackson modules
+            // through ServiceLoader ("JakartaXmlBindAnnotationModule not a subtype") and the task fails
+            if (!name.endsWith(".jar") || name.startsWith("debezium-jdbc-sink") || name.startsWith("jackson-")) continue;
+            Files.createSymbolicLink(folder.resolve(name), jar);
+            jars++;
+        }
+        System.out.println("plugin.path/debezium-jdbc-sink: " + jars + " jars (debezium-connector-jdbc 3.2.0.Final, debezium-core 3.2, "
+                + "Hibernate, the JDBC drivers; Jackson is the worker's)");
+        return plugins;
     }
 
     /** The second database on the local server, for the sink; it goes with the server. */
@@ -138,12 +214,13 @@ class connect_cluster {
     static final class Pipeline {
         final String bootstrap, sourceUrl, targetUrl, user, password, slot;
         final int changes;
-        final Path workDir;
+        final Path workDir, plugins;
         final List<Worker> workers = new ArrayList<>();
         final Properties login = new Properties();
         boolean publicationExisted;
 
-        Pipeline(String bootstrap, String sourceUrl, String targetUrl, String user, String password, String slot, int changes) throws IOException {
+        Pipeline(String bootstrap, String sourceUrl, String targetUrl, String user, String password, String slot, int changes,
+                 Path workDir, Path plugins) {
             this.bootstrap = bootstrap;
             this.sourceUrl = sourceUrl;
             this.targetUrl = targetUrl;
@@ -151,7 +228,8 @@ class connect_cluster {
             this.password = password;
             this.slot = slot;
             this.changes = changes;
-            this.workDir = Files.createTempDirectory("elkit-connect-");
+            this.workDir = workDir;
+            this.plugins = plugins;
             login.setProperty("user", user);
             login.setProperty("password", password);
             login.setProperty("connectTimeout", "10");
@@ -163,14 +241,12 @@ class connect_cluster {
             try (Connection source = connect(sourceUrl, "PG_URL"); Connection target = connect(targetUrl, "TARGET_PG_URL")) {
                 prepare(source, target);
 
-                installSinkPlugin();
-
                 // Two workers, one group: each a JVM of its own, config, offsets and status in Kafka topics
                 Cli.step("Start two Connect workers in distributed mode (group " + GROUP + "), each a process of its own");
                 long started = System.nanoTime();
-                workers.add(Worker.start(1, bootstrap, workDir));
-                workers.add(Worker.start(2, bootstrap, workDir));
-                for (var worker : workers) worker.awaitReady();
+                workers.add(Worker.start(1, bootstrap, workDir, plugins));
+                workers.add(Worker.start(2, bootstrap, workDir, plugins));
+                Worker.awaitReady(workers);
                 System.out.printf("Both workers joined group %s in %.1f s: %s%n", GROUP, seconds(started),
                         workers.stream().map(w -> "worker " + w.id + " (pid " + w.pid() + ") REST " + w.url()).toList());
                 System.out.println("GET " + workers.get(0).url() + "/ -> " + get(workers.get(0).url() + "/").toString());
@@ -188,6 +264,7 @@ class connect_cluster {
                 awaitRunning(2, 1);
                 var placement = placement();
                 printPlacement(placement);
+                System.out.println(sourceStatus());
 
                 // The snapshot, then single changes: each arrives in the target
                 Cli.step("The snapshot arrives in the target; then an insert, an update and a delete on the source");
@@ -218,6 +295,7 @@ class connect_cluster {
                 double failover = seconds(killed);
                 System.out.printf("Every task runs on worker %d again %.1f s after the kill%n", survivor.id, failover);
                 printPlacement(placement());
+                System.out.println(sourceStatus());
                 writer.join();
                 if (writer.failure != null) throw Cli.fail("the change writer failed: %s", writer.failure);
                 awaitEqual(source, target, "the changes made across the failure");
@@ -227,15 +305,15 @@ class connect_cluster {
                 // Restart the worker: the group rebalances, and the returning worker takes some of the work back
                 Cli.step("Restart worker " + victim.id + ": the group rebalances");
                 int index = workers.indexOf(victim);
-                var again = Worker.start(victim.id, bootstrap, workDir);
+                var again = Worker.start(victim.id, bootstrap, workDir, plugins);
                 workers.set(index, again);
-                again.awaitReady();
+                Worker.awaitReady(List.of(again));
                 waitFor(() -> runsSomething(again), "worker " + again.id + " to get work", WAIT);
                 printPlacement(placement());
 
                 // Scale: more sink tasks, one per partition of the change topic at most, spread over the workers
                 Cli.step("Raise tasks.max on the sink to 4: the tasks spread across the workers");
-                put(any + "/connectors/" + SINK + "/config", sinkConfig(targetUrl, user, password, 4, TABLE));
+                put(anyUrl() + "/connectors/" + SINK + "/config", sinkConfig(targetUrl, user, password, 4, TABLE));
                 awaitRunning(2, 4);
                 waitFor(() -> spreadOverAll(), "the sink tasks to spread over both workers", WAIT);
                 printPlacement(placement());
@@ -245,40 +323,8 @@ class connect_cluster {
                 awaitEqual(source, target, "an update on every seventh row, through four sink tasks");
                 System.out.println("4 sink tasks, 4 partitions of " + CHANGE_TOPIC + ": the target still equals the source");
 
-                badInput(source, target, any);
+                badInput(anyUrl());
             }
-        }
-
-        /**
-         * Debezium's JDBC sink is served here at 3.2.0.Final only, and its debezium-core 3.2 clashes with the
-         * 3.6.1 source on one classpath (NoSuchFieldError USE_TIME_ZONE_FIELD). Connect's answer is plugin.path:
-         * the sink's own jars in a folder of their own, loaded child-first. JBang resolves them for
-         * scripts/connect-plugins/debezium-jdbc-sink.java; the folder links to them.
-         */
-        void installSinkPlugin() throws Exception {
-            Cli.step("Install Debezium's JDBC sink 3.2.0 into plugin.path, in a folder of its own");
-            Path launcher = Path.of("jbang").toAbsolutePath();
-            Path plugin = Path.of("scripts", "connect-plugins", "debezium-jdbc-sink.java").toAbsolutePath();
-            if (!Files.isExecutable(launcher) || !Files.exists(plugin)) {
-                throw Cli.fail("run connect-cluster from the root of the repository (./jbang connect-cluster): it needs ./jbang and %s", Path.of("scripts", "connect-plugins", "debezium-jdbc-sink.java"));
-            }
-            var process = new ProcessBuilder(launcher.toString(), "info", "classpath", plugin.toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(process.getInputStream().readAllBytes()).strip();
-            if (process.waitFor() != 0 || out.isEmpty()) throw Cli.fail("JBang could not resolve the classpath of %s", plugin.getFileName());
-            String classpath = out.lines().reduce((a, b) -> b).orElse("");
-            Path folder = Files.createDirectories(workDir.resolve("plugins").resolve("debezium-jdbc-sink"));
-            int jars = 0;
-            for (String entry : classpath.split(java.io.File.pathSeparator)) {
-                Path jar = Path.of(entry);
-                String name = jar.getFileName().toString();
-                // Jackson stays the worker's: a second copy in the plugin meets the worker's Jackson modules
-                // through ServiceLoader ("JakartaXmlBindAnnotationModule not a subtype") and the task fails
-                if (!name.endsWith(".jar") || name.startsWith("debezium-jdbc-sink") || name.startsWith("jackson-")) continue;
-                Files.createSymbolicLink(folder.resolve(jar.getFileName()), jar);
-                jars++;
-            }
-            System.out.println("plugin.path/debezium-jdbc-sink: " + jars + " jars (debezium-connector-jdbc 3.2.0.Final, debezium-core 3.2, Hibernate, the JDBC drivers; Jackson is the worker's)");
         }
 
         /** The source table with three customers and the target table, both with the same primary key. */
@@ -308,7 +354,7 @@ class connect_cluster {
         }
 
         /** Bad input gets one line each: the REST answer's message, the failed task's cause, a worker without a broker. */
-        void badInput(Connection source, Connection target, String any) throws Exception {
+        void badInput(String any) throws Exception {
             Cli.step("Bad input: a wrong class, a wrong password, a sink table that does not match, a worker without a broker");
             var wrongClass = sourceConfig(sourceUrl, user, password, slot + "_x");
             wrongClass.put("connector.class", "io.debezium.connector.postgresql.PostgresConector");
@@ -323,19 +369,23 @@ class connect_cluster {
 
             // A worker whose broker is not there: it does not join; it gives up and exits
             int nothing = freePort();
-            var lost = Worker.start(3, "127.0.0.1:" + nothing, workDir);
+            var lost = Worker.start(3, "127.0.0.1:" + nothing, workDir, plugins);
             long started = System.nanoTime();
             boolean exited = lost.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
             if (!exited) {
                 lost.kill();
                 throw Cli.fail("a worker pointed at 127.0.0.1:%d (nothing listens) was still running after %d s", nothing, WAIT.toSeconds());
             }
-            System.out.printf("no broker      -> worker 3 with bootstrap.servers=127.0.0.1:%d (nothing listens) exited with code %d after %.1f s, "
-                    + "without joining the group and without a REST API%n", nothing, lost.process.exitValue(), seconds(started));
+            System.out.printf("no broker      -> worker 3 (bootstrap.servers=127.0.0.1:%d, nothing listens) exited with code %d after %.1f s "
+                    + "without joining the group%s%n", nothing, lost.process.exitValue(), seconds(started), lost.lastLine());
         }
 
-        /** Deletes the connectors, stops the workers, drops the slot and the publication; deletes topics on the user's broker. */
-        void cleanUp(boolean usersBroker) throws Exception {
+        /**
+         * Deletes the connectors, stops the workers, drops the slot and the publication; deletes the topics on the user's
+         * broker. Each part on its own: a part that fails is said in a line, and the lesson's own failure stays the one reported.
+         */
+        void cleanUp(boolean usersBroker) {
+            if (workers.isEmpty()) return; // nothing was started yet: nothing to undo
             Cli.step("Clean up: delete the connectors, stop the workers, drop the replication slot");
             var alive = workers.stream().filter(Worker::alive).findFirst();
             if (alive.isPresent()) {
@@ -347,27 +397,31 @@ class connect_cluster {
                     }
                 }
             }
-            for (var worker : workers) worker.stop();
-            try (Connection source = DriverManager.getConnection(sourceUrl, login)) {
-                dropSlot(source, slot);
-                if (!publicationExisted) {
-                    try (var stmt = source.createStatement()) {
-                        stmt.execute("DROP PUBLICATION IF EXISTS " + slot);
+            try {
+                for (var worker : workers) worker.stop();
+                try (Connection source = DriverManager.getConnection(sourceUrl, login)) {
+                    dropSlot(source, slot);
+                    if (!publicationExisted) {
+                        try (var stmt = source.createStatement()) {
+                            stmt.execute("DROP PUBLICATION IF EXISTS " + slot);
+                        }
                     }
                 }
+            } catch (Exception e) {
+                System.out.println("could not drop the replication slot " + slot + ": " + Cli.reason(e) + " (SELECT pg_drop_replication_slot('" + slot + "'))");
             }
             if (usersBroker) {
                 try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                     var topics = new ArrayList<>(INTERNAL_TOPICS);
                     topics.add(CHANGE_TOPIC);
+                    topics.retainAll(admin.listTopics().names().get(30, TimeUnit.SECONDS)); // a run that failed early made fewer
                     admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     System.out.println("could not delete the topics " + INTERNAL_TOPICS + " and " + CHANGE_TOPIC + ": " + Cli.reason(e));
                 }
             }
-            deleteTree(workDir);
             System.out.println("Deleted the connectors, stopped " + workers.size() + " workers, dropped the replication slot " + slot
-                    + (publicationExisted ? "" : " and the publication " + slot) + (usersBroker ? ", deleted the topics" : ""));
+                    + (publicationExisted ? "" : " and the publication " + slot) + (usersBroker ? ", deleted the lesson's topics" : ""));
         }
 
         Connection connect(String url, String name) {
@@ -422,10 +476,23 @@ class connect_cluster {
                     .orElseThrow(() -> Cli.fail("%s runs on %s, which is none of the lesson's workers", unit, address));
         }
 
+        /** Any live worker answers for the whole cluster: a REST call to one that does not lead is forwarded to the leader. */
+        String anyUrl() {
+            return workers.stream().filter(Worker::alive).findFirst().orElseThrow(() -> Cli.fail("no worker is alive")).url();
+        }
+
+        /** GET /connectors/{source}/status, the operator's first look: where its task runs, and in what state. */
+        String sourceStatus() {
+            var status = get(anyUrl() + "/connectors/" + SOURCE + "/status");
+            var task = status.path("tasks").path(0);
+            return "GET /connectors/" + SOURCE + "/status -> connector " + status.path("connector").path("state").asText()
+                    + " on " + status.path("connector").path("worker_id").asText() + ", task 0 " + task.path("state").asText()
+                    + " on " + task.path("worker_id").asText();
+        }
+
         /** GET /connectors?expand=status: which worker runs each connector and task, and in what state. */
         Map<String, Placement> placement() {
-            String url = workers.stream().filter(Worker::alive).findFirst().orElseThrow(() -> Cli.fail("no worker is alive")).url();
-            var status = get(url + "/connectors?expand=status");
+            var status = get(anyUrl() + "/connectors?expand=status");
             var units = new TreeMap<String, Placement>();
             status.fields().forEachRemaining(c -> {
                 var s = c.getValue().path("status");
@@ -479,7 +546,7 @@ class connect_cluster {
             this.log = log;
         }
 
-        static Worker start(int id, String bootstrap, Path workDir) throws IOException {
+        static Worker start(int id, String bootstrap, Path workDir, Path plugins) throws IOException {
             int port = freePort();
             var props = new Properties();
             props.setProperty("bootstrap.servers", bootstrap);
@@ -494,8 +561,10 @@ class connect_cluster {
             props.setProperty("status.storage.replication.factor", "1");
             props.setProperty("offset.storage.partitions", "5");
             props.setProperty("status.storage.partitions", "1");
-            // Connectors installed the production way: a folder per plugin, each loaded in a class loader of its own
-            props.setProperty("plugin.path", workDir.resolve("plugins").toString());
+            // Connectors installed the production way: a folder per plugin, each loaded in a class loader of its own;
+            // found through their ServiceLoader manifests, without scanning every class of every jar (minutes on 2 cores)
+            props.setProperty("plugin.path", plugins.toString());
+            props.setProperty("plugin.discovery", "service_load");
             props.setProperty("key.converter", "org.apache.kafka.connect.json.JsonConverter");
             props.setProperty("value.converter", "org.apache.kafka.connect.json.JsonConverter");
             props.setProperty("offset.flush.interval.ms", "1000");
@@ -516,14 +585,15 @@ class connect_cluster {
             }
             Path log = workDir.resolve("worker-" + id + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            // connect-distributed.sh worker.properties, as a child JVM: Process.main below runs ConnectDistributed
             var process = new ProcessBuilder(java, "-Xmx320m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"),
-                    "org.apache.kafka.connect.cli.ConnectDistributed", config.toString())
+                    "-Djava.io.tmpdir=" + workDir, "-cp", System.getProperty("java.class.path"),
+                    connect_cluster.class.getName() + "$WorkerMain", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            var worker = new Worker(id, port, process, log);
+            process.getOutputStream().close();
             // a lesson that dies (Ctrl-C, a failure) takes its workers with it
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-            return worker;
+            return new Worker(id, port, process, log);
         }
 
         String url() {
@@ -543,22 +613,35 @@ class connect_cluster {
         }
 
         /** Ready once it has joined the group: GET /connectors answers 200 (before, 404 or a refused connection). */
-        void awaitReady() {
-            waitFor(() -> {
-                if (!process.isAlive()) {
-                    throw Cli.fail("Connect worker %d exited with code %d before it joined the group%s", id, process.exitValue(), lastLine());
-                }
-                try (var response = HTTP.newCall(new Request.Builder().url(url() + "/connectors").build()).execute()) {
-                    return response.code() == 200;
-                } catch (IOException notYet) {
-                    return false;
-                }
-            }, "worker " + id + " to join the group", WAIT);
+        boolean ready() {
+            if (!process.isAlive()) {
+                throw Cli.fail("Connect worker %d exited with code %d before it joined the group%s", id, process.exitValue(), lastLine());
+            }
+            try (var response = HTTP.newCall(new Request.Builder().url(url() + "/connectors").build()).execute()) {
+                return response.code() == 200;
+            } catch (IOException notYet) {
+                return false;
+            }
         }
 
-        private String lastLine() {
+        /** Waits for the workers together (they start in parallel), with a line every 15 s saying who is still starting. */
+        static void awaitReady(List<Worker> workers) {
+            long started = System.nanoTime();
+            var joined = new java.util.TreeSet<Integer>();
+            waitFor(() -> {
+                for (var w : workers) if (!joined.contains(w.id) && w.ready()) {
+                    joined.add(w.id);
+                    System.out.printf("  worker %d joined group %s after %.1f s (REST %s)%n", w.id, GROUP, seconds(started), w.url());
+                }
+                return joined.size() == workers.size();
+            }, "worker" + (workers.size() > 1 ? "s " : " ") + String.join(" and ", workers.stream().map(w -> String.valueOf(w.id)).toList())
+                    + " to join group " + GROUP, WAIT);
+        }
+
+        /** The worker's own last words (its one-line failure from WorkerMain), if it said any. */
+        String lastLine() {
             try {
-                var lines = Files.readAllLines(log);
+                var lines = Files.readAllLines(log).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
                 return lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1);
             } catch (IOException e) {
                 return "";
@@ -575,6 +658,25 @@ class connect_cluster {
             if (!process.isAlive()) return;
             process.destroy();
             if (!process.waitFor(60, TimeUnit.SECONDS)) kill();
+        }
+    }
+
+    /**
+     * The worker process: what {@code connect-distributed.sh worker.properties} runs. Connect logs through SLF4J,
+     * silent here (slf4j-nop), so a failure to start is said on one line of the worker's log, which the lesson
+     * shows: a broker it cannot reach, a port taken, a plugin that does not load.
+     */
+    static final class WorkerMain {
+        public static void main(String[] args) {
+            try {
+                Map<String, String> props = Utils.propsToStringMap(Utils.loadProps(args[0]));
+                var connect = new ConnectDistributed(args).startConnect(props); // joins the group, opens the REST API
+                connect.awaitStop(); // until SIGTERM (Connect's own shutdown hook leaves the group) or SIGKILL
+            } catch (Throwable e) {
+                System.out.println("the worker stopped: " + Cli.reason(e));
+                System.out.flush();
+                Runtime.getRuntime().halt(2);
+            }
         }
     }
 
@@ -668,7 +770,9 @@ class connect_cluster {
     static String messageOf(String body) {
         try {
             String message = JSON.readTree(body).path("message").asText(body);
-            return message.replaceAll("\\s*You can also find the above list of errors.*", "").replaceAll("\\s*\\n\\s*", " ").strip();
+            return message.replaceAll("(?s)\\s*You can also find the above list of errors.*", "")
+                    .replaceAll("(?s), available connectors are: .*", "") // the whole plugin list, one long line
+                    .replaceAll("\\s*\\n\\s*", " ").strip();
         } catch (IOException notJson) {
             return body.strip();
         }
@@ -765,27 +869,23 @@ class connect_cluster {
         return found.strip();
     }
 
-    /** Polls {@code condition}; shows the wait on a terminal only; fails with one line after {@code limit}. */
+    /** Polls {@code condition}; says every 15 s what it is still waiting for; fails with one line after {@code limit}. */
     static void waitFor(BooleanSupplier condition, String what, Duration limit) {
         long started = System.nanoTime();
-        boolean terminal = System.console() != null;
         long shown = 0;
         try {
             while (!condition.getAsBoolean()) {
                 long waited = (System.nanoTime() - started) / 1_000_000_000L;
                 if (waited >= limit.toSeconds()) throw Cli.fail("waited %d s for %s; it did not happen", limit.toSeconds(), what);
-                if (terminal && waited > shown) {
-                    System.out.print("\r  waiting for " + what + ": " + waited + " s ");
-                    System.out.flush();
-                    shown = waited;
+                if (waited >= shown + 15) {
+                    shown = waited - waited % 15;
+                    System.out.println("  ... still waiting for " + what + ": " + shown + " s");
                 }
                 Thread.sleep(250);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Cli.fail("interrupted while waiting for %s", what);
-        } finally {
-            if (terminal && shown > 0) System.out.print("\r" + " ".repeat(what.length() + 30) + "\r");
         }
     }
 
@@ -811,21 +911,5 @@ class connect_cluster {
 
     static double seconds(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1e9;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    static String option(List<String> args, String name, String fallback) {
-        int at = args.indexOf(name);
-        if (at < 0) return fallback;
-        if (at + 1 >= args.size()) throw Cli.fail(2, "%s needs a value", name);
-        String value = args.get(at + 1);
-        args.subList(at, at + 2).clear();
-        return value;
     }
 }

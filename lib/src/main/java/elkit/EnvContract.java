@@ -42,7 +42,8 @@ public final class EnvContract {
     private static final List<DataSystem> SYSTEMS = List.of(
             system("PostgreSQL", "postgres", "elkit.local.LocalPostgres",
                     plain("PG_URL", "JDBC URL, jdbc:postgresql://host:5432/db"), plain("PG_USER", "user"),
-                    secret("PG_PASSWORD", "password")),
+                    secret("PG_PASSWORD", "password"),
+                    plain("TARGET_PG_URL", "connect-cluster's sink target: a second database, same user (JDBC URL)")),
             system("MySQL", "mysql", "elkit.local.LocalMariaDb",
                     plain("MYSQL_URL", "JDBC URL, jdbc:mysql://host:3306/db"), plain("MYSQL_USER", "user"),
                     secret("MYSQL_PASSWORD", "password")),
