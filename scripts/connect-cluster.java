@@ -28,6 +28,7 @@
 //SOURCES ../lib/src/main/java/elkit/Options.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
+//SOURCES ../lib/src/main/java/elkit/local/LocalConnect.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalKafka.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
@@ -42,6 +43,7 @@ import elkit.Lab;
 import elkit.Options;
 import elkit.Scratch;
 import elkit.Table;
+import elkit.local.LocalConnect;
 import elkit.local.LocalKafka;
 import elkit.local.LocalPostgres;
 import okhttp3.MediaType;
@@ -93,7 +95,6 @@ class connect_cluster {
     static final List<String> INTERNAL_TOPICS = List.of(GROUP + "-configs", GROUP + "-offsets", GROUP + "-status");
     static final String SOURCE = "elkit-pg-source";
     static final String SINK = "elkit-jdbc-sink";
-    static final String SINK_PLUGIN = "scripts/connect-plugins/debezium-jdbc-sink.java";
     static final Duration WAIT = Duration.ofSeconds(Long.getLong("elkit.connect.wait", 240));
     static final Pattern PG_URL = Pattern.compile("jdbc:postgresql://([^/:?]+)(?::(\\d+))?/([^?]+).*");
     static final MediaType JSON_TYPE = MediaType.get("application/json");
@@ -159,37 +160,16 @@ class connect_cluster {
      */
     static Path installSinkPlugin(Path repo, Path workDir) throws Exception {
         Cli.step("Install Debezium's JDBC sink 3.2.0 into plugin.path, in a folder of its own");
-        Path launcher = repo.resolve("jbang");
-        Path plugin = repo.resolve(SINK_PLUGIN);
-        if (!Files.exists(plugin)) throw Cli.fail("%s is missing from the ELKit checkout at %s", SINK_PLUGIN, repo);
-        Path output = workDir.resolve("jbang-classpath.txt");
-        var process = new ProcessBuilder(launcher.toString(), "info", "classpath", plugin.toString())
-                .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw Cli.fail("JBang did not resolve %s within 10 minutes", SINK_PLUGIN);
+        Path plugins;
+        try {
+            plugins = LocalConnect.installPlugin(repo, workDir, LocalConnect.SINK_PLUGIN, "debezium-jdbc-sink");
+        } catch (IllegalStateException e) {
+            throw Cli.fail(e, "%s", e.getMessage());
         }
-        var lines = Files.readAllLines(output);
-        String classpath = lines.stream().filter(l -> l.contains(".jar")).reduce((a, b) -> b).orElse("");
-        if (process.exitValue() != 0 || classpath.isEmpty()) {
-            String last = lines.stream().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> b).orElse("no output");
-            throw Cli.fail("JBang could not resolve %s (./jbang info classpath %s): %s", SINK_PLUGIN, SINK_PLUGIN, last);
+        try (var jars = Files.list(plugins.resolve("debezium-jdbc-sink"))) {
+            System.out.println("plugin.path/debezium-jdbc-sink: " + jars.count() + " jars (debezium-connector-jdbc 3.2.0.Final, "
+                    + "debezium-core 3.2, Hibernate, the JDBC drivers; Jackson is the worker's)");
         }
-        Path plugins = workDir.resolve("plugins");
-        Path folder = Files.createDirectories(plugins.resolve("debezium-jdbc-sink"));
-        int jars = 0;
-        for (String entry : classpath.strip().split(java.io.File.pathSeparator)) {
-            Path jar = Path.of(entry);
-            String name = jar.getFileName().toString();
-            // Jackson stays the worker's: a second copy in the plugin meets the worker's Jackson modules
-            // through ServiceLoader ("JakartaXmlBindAnnotationModule not a subtype") and the task fails
-            if (!name.endsWith(".jar") || name.startsWith("debezium-jdbc-sink") || name.startsWith("jackson-")) continue;
-            Files.createSymbolicLink(folder.resolve(name), jar);
-            jars++;
-        }
-        System.out.println("plugin.path/debezium-jdbc-sink: " + jars + " jars (debezium-connector-jdbc 3.2.0.Final, debezium-core 3.2, "
-                + "Hibernate, the JDBC drivers; Jackson is the worker's)");
         return plugins;
     }
 
@@ -261,7 +241,7 @@ class connect_cluster {
                 var sinkConfig = sinkConfig(targetUrl, user, password, 1, TABLE);
                 System.out.println("PUT " + any + "/connectors/" + SINK + "/config " + masked(sinkConfig));
                 System.out.println("  -> " + put(any + "/connectors/" + SINK + "/config", sinkConfig).path("name").asText() + " created");
-                awaitRunning(2, 1);
+                awaitRunning(1);
                 var placement = placement();
                 printPlacement(placement);
                 System.out.println(sourceStatus());
@@ -291,7 +271,7 @@ class connect_cluster {
                         + "then waits up to scheduled.rebalance.max.delay.ms (%s ms) for it to come back%n",
                         victim.id, victim.pid(), writer.done.get(), changes, Worker.SESSION_TIMEOUT_MS, Worker.REBALANCE_DELAY_MS);
                 Worker survivor = workers.stream().filter(w -> w != victim).findFirst().orElseThrow();
-                waitFor(() -> allOn(survivor, 2, 1), "every task to run on worker " + survivor.id, WAIT);
+                waitFor(() -> allOn(survivor, 1), "every task to run on worker " + survivor.id, WAIT);
                 double failover = seconds(killed);
                 System.out.printf("Every task runs on worker %d again %.1f s after the kill%n", survivor.id, failover);
                 printPlacement(placement());
@@ -314,7 +294,7 @@ class connect_cluster {
                 // Scale: more sink tasks, one per partition of the change topic at most, spread over the workers
                 Cli.step("Raise tasks.max on the sink to 4: the tasks spread across the workers");
                 put(anyUrl() + "/connectors/" + SINK + "/config", sinkConfig(targetUrl, user, password, 4, TABLE));
-                awaitRunning(2, 4);
+                awaitRunning(4);
                 waitFor(() -> spreadOverAll(), "the sink tasks to spread over both workers", WAIT);
                 printPlacement(placement());
                 try (var stmt = source.createStatement()) {
@@ -443,20 +423,24 @@ class connect_cluster {
             }, what + " to arrive in the target", WAIT);
         }
 
-        /** Waits until {@code connectors} connectors and the sink's {@code sinkTasks} tasks are RUNNING. */
-        void awaitRunning(int connectors, int sinkTasks) {
+        /** Waits until both connectors, the source's task and the sink's {@code sinkTasks} tasks are RUNNING (a FAILED one: its cause, one line). */
+        void awaitRunning(int sinkTasks) {
             waitFor(() -> {
                 var now = placement();
-                long running = now.values().stream().filter(p -> p.state().equals("RUNNING")).count();
-                long sink = now.keySet().stream().filter(k -> k.startsWith(SINK + "/")).count();
                 failIfFailed(now);
-                return running == now.size() && sink == sinkTasks && now.size() == connectors * 2 + sinkTasks;
+                return isWhole(now, sinkTasks) && now.values().stream().allMatch(p -> p.state().equals("RUNNING"));
             }, "the connectors and their tasks to run", WAIT);
         }
 
-        boolean allOn(Worker worker, int connectors, int sinkTasks) {
+        /** Two connectors, the source's one task (one replication slot, one reader) and the sink's tasks. */
+        static boolean isWhole(Map<String, Placement> now, int sinkTasks) {
+            long sink = now.keySet().stream().filter(k -> k.startsWith(SINK + "/") && !k.endsWith("/connector")).count();
+            return now.size() == 3 + sinkTasks && sink == sinkTasks;
+        }
+
+        boolean allOn(Worker worker, int sinkTasks) {
             var now = placement();
-            return now.size() == connectors * 2 + sinkTasks && now.values().stream()
+            return isWhole(now, sinkTasks) && now.values().stream()
                     .allMatch(p -> p.state().equals("RUNNING") && p.worker().equals(worker.address()));
         }
 
@@ -753,8 +737,27 @@ class connect_cluster {
         call(new Request.Builder().url(url).delete().build());
     }
 
-    /** The answer as JSON; a 4xx or 5xx becomes one line with Connect's own error message. */
+    /**
+     * The answer as JSON; a 4xx or 5xx becomes one line with Connect's own error message. A 409 means the group is
+     * rebalancing ("Cannot complete request momentarily due to stale configuration"): asked again, as operators do.
+     */
     static JsonNode call(Request request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return callOnce(request);
+            } catch (RestError e) {
+                if (e.code != 409 || attempt == 30) throw e;
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static JsonNode callOnce(Request request) {
         try (var response = HTTP.newCall(request).execute()) {
             String body = response.body().string();
             if (!response.isSuccessful()) {

@@ -21,6 +21,8 @@
 //SOURCES ../../lib/src/main/java/elkit/local/LocalMariaDb.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalAzurite.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalKafka.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalConnect.java
+//SOURCES ../../lib/src/main/java/elkit/Lab.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalSftp.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalFtp.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalS3.java
@@ -29,6 +31,7 @@ import elkit.Options;
 
 import elkit.Cli;
 import elkit.EnvContract;
+import elkit.local.LocalConnect;
 import elkit.local.LocalServer;
 import elkit.local.LocalSftp;
 
@@ -68,6 +71,10 @@ class sandbox {
         if (server instanceof LocalSftp sftp) {
             System.out.println("# Its known_hosts line (already in $SFTP_KNOWN_HOSTS; host key " + sftp.fingerprint() + "):");
             System.out.println("# " + sftp.knownHostsLine());
+        }
+        if (server instanceof LocalConnect connect) {
+            System.out.println("# Its workers keep their config, offsets and status in the broker at " + connect.bootstrapServers()
+                    + " (export KAFKA_BOOTSTRAP_SERVERS='" + connect.bootstrapServers() + "' to read the change topics)");
         }
         System.out.println("# Stop it with Ctrl-C.");
         System.out.flush();

@@ -76,6 +76,10 @@ public final class EnvContract {
                     plain("FTP_REQUIRE_TLS", "1: a server without TLS is an error, not a warning")),
             system("Kafka", "kafka", "elkit.local.LocalKafka",
                     plain("KAFKA_BOOTSTRAP_SERVERS", "brokers, host:9092[,host:9092]")),
+            // connect-cluster starts workers of its own (it kills one); sandbox connect serves a cluster to deploy to by hand
+            system("Kafka Connect", "connect", "elkit.local.LocalConnect",
+                    plain("CONNECT_URL", "a Connect worker's REST API, http://host:8083"),
+                    plain("CONNECT_URLS", "every worker's REST API, comma-separated")),
             system(ELKIT, null, null,
                     plain("ELKIT_WORK", "where lessons write their files (default ./work)"),
                     plain("ELKIT_DOCKER", "1: let lessons and tests use Testcontainers where Docker runs"),
