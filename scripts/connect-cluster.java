@@ -339,8 +339,10 @@ class connect_cluster {
             var wrongClass = sourceConfig(sourceUrl, user, password, slot + "_x");
             wrongClass.put("connector.class", "io.debezium.connector.postgresql.PostgresConector");
             System.out.println("wrong class    -> " + refusal(any + "/connectors/elkit-bad-class/config", wrongClass));
+            // Validate before deploying, as operators do: Connect asks the connector itself, and Debezium logs in to check
+            // (a create with this config answers HTTP 500 with a NullPointerException's message in Connect 4.3.2)
             var wrongPassword = sourceConfig(sourceUrl, user, password + "-wrong", slot + "_x");
-            System.out.println("wrong password -> " + refusal(any + "/connectors/elkit-bad-password/config", wrongPassword));
+            System.out.println("wrong password -> " + validation(any, "elkit-bad-password", wrongPassword));
 
             put(any + "/connectors/elkit-bad-sink/config", sinkConfig(targetUrl, user, password, 1, "customers_mismatch"));
             waitFor(() -> !failedTaskTrace("elkit-bad-sink").isEmpty(), "the mismatching sink's task to fail", WAIT);
@@ -788,6 +790,20 @@ class connect_cluster {
             super(call + " -> HTTP " + code + ": " + message);
             this.code = code;
         }
+    }
+
+    /** PUT /connector-plugins/{class}/config/validate: the errors the connector finds in a config, on one line. */
+    static String validation(String any, String name, ObjectNode config) {
+        String type = config.path("connector.class").asText();
+        String url = any + "/connector-plugins/" + type.substring(type.lastIndexOf('.') + 1) + "/config/validate";
+        var answer = put(url, config.deepCopy().put("name", name)); // the body is the config with its name
+        var errors = new ArrayList<String>();
+        for (var entry : answer.path("configs")) {
+            for (var error : entry.path("value").path("errors")) {
+                errors.add(entry.path("value").path("name").asText() + ": " + error.asText().replaceAll("\\s*\\n\\s*", " ").strip());
+            }
+        }
+        return "PUT " + url.substring(any.length()) + " -> " + answer.path("error_count").asInt() + " error(s): " + String.join("; ", errors);
     }
 
     /** The message of a create that Connect refuses; a create that succeeds is a failure of the lesson. */
