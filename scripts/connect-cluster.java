@@ -571,7 +571,7 @@ class connect_cluster {
             }
             Path log = workDir.resolve("worker-" + id + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // connect-distributed.sh worker.properties, as a child JVM: Process.main below runs ConnectDistributed
+            // connect-distributed.sh worker.properties, as a child JVM: WorkerMain below runs ConnectDistributed
             var process = new ProcessBuilder(java, "-Xmx320m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-Djava.io.tmpdir=" + workDir, "-cp", System.getProperty("java.class.path"),
                     connect_cluster.class.getName() + "$WorkerMain", config.toString())
