@@ -565,6 +565,10 @@ class connect_cluster {
             // a worker without a broker gives up after these, instead of the default minute
             props.setProperty("default.api.timeout.ms", "10000");
             props.setProperty("request.timeout.ms", "5000");
+            // A sink task is a consumer in a group of its own: after a kill its partitions wait for its consumer session to
+            // expire (45 s by default), however fast the worker group moved the task itself
+            props.setProperty("consumer.session.timeout.ms", String.valueOf(SESSION_TIMEOUT_MS));
+            props.setProperty("consumer.heartbeat.interval.ms", "1000");
             Path config = workDir.resolve("worker-" + id + ".properties");
             try (var out = Files.newBufferedWriter(config)) {
                 props.store(out, "Kafka Connect worker " + id);

@@ -119,8 +119,19 @@ public final class LocalConnect implements LocalServer {
         }
     }
 
-    /** The jars JBang resolves for {@code script} of the checkout ({@code ./jbang info classpath}, offline once fetched). */
+    /**
+     * The jars JBang resolves for {@code script} of the checkout ({@code ./jbang info classpath}, offline once fetched).
+     * Asked twice before it fails: a JBang cache that another JBang changes at the same moment can fail one call.
+     */
     public static List<Path> resolve(Path repo, String script) throws IOException {
+        try {
+            return resolveOnce(repo, script);
+        } catch (IllegalStateException first) {
+            return resolveOnce(repo, script);
+        }
+    }
+
+    private static List<Path> resolveOnce(Path repo, String script) throws IOException {
         Path output = Files.createTempFile("elkit-classpath", ".txt");
         try {
             var process = new ProcessBuilder(repo.resolve("jbang").toString(), "info", "classpath", repo.resolve(script).toString())
@@ -133,7 +144,9 @@ public final class LocalConnect implements LocalServer {
             var lines = Files.readAllLines(output);
             String classpath = lines.stream().filter(l -> l.contains(".jar")).reduce((a, b) -> b).orElse("").strip();
             if (process.exitValue() != 0 || classpath.isEmpty()) {
-                String last = lines.stream().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> b).orElse("no output");
+                // JBang's closing "Run with --verbose ..." hint says nothing: the line before it says why
+                String last = lines.stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("[jbang] Run with --verbose"))
+                        .reduce((a, b) -> b).orElse("no output");
                 throw new IllegalStateException("JBang could not resolve " + script + " (./jbang info classpath " + script + "): " + last);
             }
             return java.util.Arrays.stream(classpath.split(File.pathSeparator)).map(Path::of).toList();
