@@ -67,7 +67,7 @@ class bench_connect {
 
     static final Options OPTIONS = Options.usage("bench-connect [rows]")
             .argument("rows", "source rows (default 20,000; at least 100); each round updates every one of them")
-            .env("Kafka", "PostgreSQL", "TARGET_PG_URL");
+            .env("Kafka", "PostgreSQL");
 
     public static void main(String[] args) {
         Cli.run(args, OPTIONS.around(bench_connect::bench));

@@ -105,7 +105,7 @@ class connect_cluster {
     static final Options OPTIONS = Options.usage("connect-cluster")
             .option("--changes N", "how many changes flow while a worker is killed (default 300, at least 10)")
             .option("--slot NAME", "the replication slot and publication the source makes, dropped at the end (default elkit_connect)")
-            .env("Kafka", "PostgreSQL", "TARGET_PG_URL");
+            .env("Kafka", "PostgreSQL");
 
     public static void main(String[] args) {
         Cli.run(args, OPTIONS.around(connect_cluster::lesson));
@@ -480,7 +480,7 @@ class connect_cluster {
         Map<String, Placement> placement() {
             var status = get(anyUrl() + "/connectors?expand=status");
             var units = new TreeMap<String, Placement>();
-            status.fields().forEachRemaining(c -> {
+            status.properties().forEach(c -> {
                 var s = c.getValue().path("status");
                 units.put(c.getKey() + "/connector", new Placement(s.path("connector").path("state").asText(), s.path("connector").path("worker_id").asText(), ""));
                 for (var task : s.path("tasks")) {
