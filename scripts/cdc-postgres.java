@@ -13,7 +13,7 @@
 // Connect's REST server (Jetty, Jersey) comes with the engine, which never starts it: pinned to the versions the
 // tests run with, where S3Proxy needs Jetty 12.1 on the same class path (ClasspathParityTest)
 //DEPS org.eclipse.jetty:jetty-bom:12.1.8@pom org.eclipse.jetty.ee10:jetty-ee10-bom:12.1.8@pom
-//DEPS jakarta.ws.rs:jakarta.ws.rs-api:3.0.0 jakarta.xml.bind:jakarta.xml.bind-api:4.0.2 jakarta.activation:jakarta.activation-api:2.1.3
+//DEPS jakarta.ws.rs:jakarta.ws.rs-api:3.1.0 jakarta.xml.bind:jakarta.xml.bind-api:4.0.2 jakarta.activation:jakarta.activation-api:2.1.3
 //DEPS jakarta.annotation:jakarta.annotation-api:3.0.0 com.google.protobuf:protobuf-java:4.33.2 com.github.luben:zstd-jni:1.5.6-10
 //DEPS org.postgresql:postgresql:42.7.13
 //DEPS org.xerial:sqlite-jdbc:3.54.1.0

@@ -187,6 +187,15 @@ class doctor {
         for (var alias : Lab.aliases(root).values()) {
             steps.add(new Step(alias.name(), "dependencies of " + alias.name(), List.of(jbang, "build", alias.name()), Duration.ofMinutes(20), null));
         }
+        // the Kafka Connect plugins a lesson installs into its workers' plugin.path (connect-cluster): resolved, never run
+        Path plugins = root.resolve("scripts/connect-plugins");
+        try (Stream<Path> files = Files.isDirectory(plugins) ? Files.list(plugins) : Stream.empty()) {
+            for (Path plugin : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String name = "plugin:" + plugin.getFileName().toString().replaceFirst("\\.java$", "");
+                steps.add(new Step(name, "the Connect plugin " + root.relativize(plugin),
+                        List.of(jbang, "info", "classpath", root.relativize(plugin).toString()), Duration.ofMinutes(20), null));
+            }
+        }
         Path exercises = root.resolve("chapters/05-extract-load/exercises");
         try (Stream<Path> files = Files.isDirectory(exercises) ? Files.list(exercises) : Stream.empty()) {
             for (Path exercise : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {

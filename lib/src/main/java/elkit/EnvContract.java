@@ -42,7 +42,8 @@ public final class EnvContract {
     private static final List<DataSystem> SYSTEMS = List.of(
             system("PostgreSQL", "postgres", "elkit.local.LocalPostgres",
                     plain("PG_URL", "JDBC URL, jdbc:postgresql://host:5432/db"), plain("PG_USER", "user"),
-                    secret("PG_PASSWORD", "password")),
+                    secret("PG_PASSWORD", "password"),
+                    plain("TARGET_PG_URL", "connect-cluster's sink target: a second database, same user (JDBC URL)")),
             system("MySQL", "mysql", "elkit.local.LocalMariaDb",
                     plain("MYSQL_URL", "JDBC URL, jdbc:mysql://host:3306/db"), plain("MYSQL_USER", "user"),
                     secret("MYSQL_PASSWORD", "password")),
@@ -75,6 +76,10 @@ public final class EnvContract {
                     plain("FTP_REQUIRE_TLS", "1: a server without TLS is an error, not a warning")),
             system("Kafka", "kafka", "elkit.local.LocalKafka",
                     plain("KAFKA_BOOTSTRAP_SERVERS", "brokers, host:9092[,host:9092]")),
+            // connect-cluster starts workers of its own (it kills one); sandbox connect serves a cluster to deploy to by hand
+            system("Kafka Connect", "connect", "elkit.local.LocalConnect",
+                    plain("CONNECT_URL", "a Connect worker's REST API, http://host:8083"),
+                    plain("CONNECT_URLS", "every worker's REST API, comma-separated")),
             system(ELKIT, null, null,
                     plain("ELKIT_WORK", "where lessons write their files (default ./work)"),
                     plain("ELKIT_DOCKER", "1: let lessons and tests use Testcontainers where Docker runs"),

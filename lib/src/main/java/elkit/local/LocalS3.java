@@ -18,7 +18,7 @@
 //DEPS commons-io:commons-io:2.20.0 commons-codec:commons-codec:1.19.0 com.google.code.gson:gson:2.12.1
 //DEPS com.google.protobuf:protobuf-java:4.33.2 com.google.errorprone:error_prone_annotations:2.42.0
 //DEPS org.codehaus.woodstox:stax2-api:4.2.2 com.fasterxml.woodstox:woodstox-core:7.0.0
-//DEPS jakarta.annotation:jakarta.annotation-api:3.0.0 jakarta.activation:jakarta.activation-api:2.1.3
+//DEPS jakarta.annotation:jakarta.annotation-api:3.0.0 jakarta.activation:jakarta.activation-api:2.1.3 jakarta.ws.rs:jakarta.ws.rs-api:3.1.0
 package elkit.local;
 
 import elkit.Scratch;

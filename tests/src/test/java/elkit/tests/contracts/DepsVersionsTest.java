@@ -61,6 +61,7 @@ class DepsVersionsTest {
 
     static List<Path> filesWithDeps() throws IOException {
         var files = new ArrayList<>(Repo.scripts());
+        files.addAll(Repo.connectPlugins());
         try (Stream<Path> exercises = Files.walk(Repo.path("chapters/05-extract-load/exercises"))) {
             exercises.filter(p -> p.toString().endsWith(".java")).forEach(files::add);
         }

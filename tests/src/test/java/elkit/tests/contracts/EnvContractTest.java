@@ -96,7 +96,7 @@ class EnvContractTest {
             if (!sandbox.contains("//SOURCES ") || !sandbox.contains(line)) missing.add(service + " -> " + line);
         });
         assertThat(missing).as("//SOURCES lines missing from sandbox.java").isEmpty();
-        assertThat(EnvContract.services().keySet()).containsExactly("postgres", "mysql", "s3", "azure", "api", "shop", "sftp", "ftp", "kafka");
+        assertThat(EnvContract.services().keySet()).containsExactly("postgres", "mysql", "s3", "azure", "api", "shop", "sftp", "ftp", "kafka", "connect");
     }
 
     @Test

@@ -42,7 +42,7 @@ class JbangLauncherTest {
             "to-jshell", List.of("--check"),   // checks the walkthroughs, writes nothing
             // the benchmarks' defaults take minutes on a loaded 2-core machine; a launch needs few rows
             "bench-kafka", List.of("2000"), "bench-startup", List.of("1"),
-            "bench-load", List.of("1000"), "bench-files", List.of("1000"));
+            "bench-load", List.of("1000"), "bench-files", List.of("1000"), "bench-connect", List.of("200"));
 
     @TempDir
     static Path home;

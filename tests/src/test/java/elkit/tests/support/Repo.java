@@ -32,9 +32,22 @@ public final class Repo {
         }
     }
 
-    /** Every script: the lessons and benchmarks in scripts/*.java, then the tools in scripts/tools/*.java, sorted. */
+    /**
+     * Every script: the lessons and benchmarks in scripts/*.java, then the tools in scripts/tools/*.java, sorted.
+     * Not the Kafka Connect plugins in scripts/connect-plugins/: each is a dependency list that a lesson asks
+     * JBang to resolve for a worker's plugin.path ({@link #connectPlugins()}), never run.
+     */
     public static List<Path> scripts() {
         try (Stream<Path> files = Files.walk(path("scripts"), 2)) {
+            return files.filter(p -> p.toString().endsWith(".java")).filter(p -> !p.getParent().endsWith("connect-plugins")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Kafka Connect plugins' dependency lists, scripts/connect-plugins/*.java. */
+    public static List<Path> connectPlugins() {
+        try (Stream<Path> files = Files.list(path("scripts/connect-plugins"))) {
             return files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
