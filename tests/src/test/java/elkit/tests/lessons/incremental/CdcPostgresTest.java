@@ -2,6 +2,8 @@ package elkit.tests.lessons.incremental;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.Rows;
+
 import elkit.local.LocalPostgres;
 import elkit.tests.support.ScriptRun;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -47,8 +49,8 @@ class CdcPostgresTest {
     @AfterEach
     void noSlotOrPublicationLeft() throws SQLException {
         try (var conn = source(); var stmt = conn.createStatement()) {
-            assertThat(strings(conn, "SELECT slot_name FROM pg_replication_slots")).as("replication slots left").isEmpty();
-            assertThat(strings(conn, "SELECT pubname FROM pg_publication")).as("publications left").isEmpty();
+            assertThat(Rows.strings(conn, "SELECT slot_name FROM pg_replication_slots")).as("replication slots left").isEmpty();
+            assertThat(Rows.strings(conn, "SELECT pubname FROM pg_publication")).as("publications left").isEmpty();
             stmt.execute("DROP TABLE IF EXISTS customers_cdc");
         }
     }
@@ -88,7 +90,7 @@ class CdcPostgresTest {
         // the replica file, read by the test: the source's rows
         try (var source = source(); var copy = DriverManager.getConnection("jdbc:sqlite:" + replica)) {
             String sql = "SELECT id, name, email, tier FROM customers_cdc ORDER BY id";
-            assertThat(strings(copy, sql)).isEqualTo(strings(source, sql))
+            assertThat(Rows.strings(copy, sql)).isEqualTo(Rows.strings(source, sql))
                     .containsExactly("2|Bob|bob@example.com|gold", "4|Dan|dan@example.org|basic", "5|Erin|erin@example.com|pro");
         }
         try (Stream<Path> files = Files.list(dir)) {
@@ -108,7 +110,7 @@ class CdcPostgresTest {
             assertThat(run.err()).isEqualTo("cdc-postgres: the source at " + url + " has wal_level=replica: change data capture needs "
                     + "wal_level=logical (ALTER SYSTEM SET wal_level = logical, or set it in postgresql.conf, then restart PostgreSQL)\n");
             try (var conn = plain.getPostgresDatabase().getConnection()) {
-                assertThat(strings(conn, "SELECT relname FROM pg_class WHERE relname = 'customers_cdc'")).isEmpty();
+                assertThat(Rows.strings(conn, "SELECT relname FROM pg_class WHERE relname = 'customers_cdc'")).isEmpty();
             }
         }
         assertThat(dir.resolve("r.db")).doesNotExist();
@@ -140,7 +142,7 @@ class CdcPostgresTest {
         assertThat(run.err()).isEqualTo("cdc-postgres: table public.customers_cdc has no primary key: a replica applies updates and "
                 + "deletes by key (ALTER TABLE customers_cdc ADD PRIMARY KEY (id))\n");
         try (var conn = source()) {
-            assertThat(strings(conn, "SELECT id, name FROM customers_cdc")).containsExactly("7|Zoe"); // untouched
+            assertThat(Rows.strings(conn, "SELECT id, name FROM customers_cdc")).containsExactly("7|Zoe"); // untouched
         }
         assertThat(dir.resolve("r.db")).doesNotExist();
     }
@@ -158,26 +160,13 @@ class CdcPostgresTest {
                     + " (not in use, and keeping WAL): another reader owns it, or a run that stopped dead left it; if it is a stale one "
                     + "of yours, SELECT pg_drop_replication_slot('elkit_cdc'), else pass --slot NAME\n");
             try (var conn = source()) {
-                assertThat(strings(conn, "SELECT slot_name FROM pg_replication_slots")).containsExactly("elkit_cdc"); // not ours to drop
-                assertThat(strings(conn, "SELECT relname FROM pg_class WHERE relname = 'customers_cdc'")).isEmpty();
+                assertThat(Rows.strings(conn, "SELECT slot_name FROM pg_replication_slots")).containsExactly("elkit_cdc"); // not ours to drop
+                assertThat(Rows.strings(conn, "SELECT relname FROM pg_class WHERE relname = 'customers_cdc'")).isEmpty();
             }
         } finally {
             try (var conn = source(); var stmt = conn.createStatement()) {
                 stmt.execute("SELECT pg_drop_replication_slot('elkit_cdc')");
             }
         }
-    }
-
-    static List<String> strings(Connection conn, String sql) throws SQLException {
-        var rows = new ArrayList<String>();
-        try (var stmt = conn.createStatement(); var rs = stmt.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                var row = new StringBuilder();
-                for (int i = 1; i <= n; i++) row.append(i > 1 ? "|" : "").append(rs.getString(i));
-                rows.add(row.toString());
-            }
-        }
-        return rows;
     }
 }

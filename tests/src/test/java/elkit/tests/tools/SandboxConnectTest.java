@@ -1,6 +1,8 @@
-package elkit.tests;
+package elkit.tests.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import elkit.tests.support.*;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -40,7 +42,7 @@ class SandboxConnectTest {
             var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             for (String line; (line = reader.readLine()) != null; ) {
                 lines.add(line);
-                var export = SandboxDbTest.EXPORT.matcher(line);
+                var export = SandboxLines.EXPORT.matcher(line);
                 if (export.matches()) env.put(export.group(1), export.group(2));
                 if (line.equals("# Stop it with Ctrl-C.")) break;
             }

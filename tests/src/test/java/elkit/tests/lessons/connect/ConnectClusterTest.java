@@ -1,6 +1,8 @@
-package elkit.tests;
+package elkit.tests.lessons.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import elkit.tests.support.*;
 
 import elkit.local.LocalPostgres;
 import java.io.IOException;
@@ -113,11 +115,11 @@ class ConnectClusterTest {
         try (var source = connect(server.url()); var target = connect(targetUrl)) {
             String sql = "SELECT id, name, email, tier FROM customers_connect ORDER BY id";
             // 3 customers, then 40 inserted across the kill, every second one deleted again, every seventh platinum
-            assertThat(strings(target, sql)).isEqualTo(strings(source, sql)).hasSize(23)
+            assertThat(Rows.strings(target, sql)).isEqualTo(Rows.strings(source, sql)).hasSize(23)
                     .contains("2|Bob|bob@example.com|gold", "103|Customer 103|c103@example.net|gold", "217|Customer 217|c217@example.net|platinum")
                     .doesNotContain("3|Carol|carol@example.com|pro");
-            assertThat(strings(source, "SELECT slot_name FROM pg_replication_slots")).as("replication slots left").isEmpty();
-            assertThat(strings(source, "SELECT pubname FROM pg_publication")).as("publications left").isEmpty();
+            assertThat(Rows.strings(source, "SELECT slot_name FROM pg_replication_slots")).as("replication slots left").isEmpty();
+            assertThat(Rows.strings(source, "SELECT pubname FROM pg_publication")).as("publications left").isEmpty();
         }
         // nothing left behind: no topic of the lesson's, no worker process, nothing in its temp folder
         try (var admin = KafkaBroker.shared().admin()) {
@@ -220,9 +222,6 @@ class ConnectClusterTest {
         return DriverManager.getConnection(url, server.env().get("PG_USER"), server.env().get("PG_PASSWORD"));
     }
 
-    static List<String> strings(Connection conn, String sql) throws SQLException {
-        return CdcPostgresTest.strings(conn, sql);
-    }
 
     static int freePort() throws IOException {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
