@@ -20,6 +20,7 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
+//SOURCES ../lib/src/main/java/elkit/Progress.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java

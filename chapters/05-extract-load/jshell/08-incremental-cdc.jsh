@@ -27,6 +27,7 @@ import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
 import elkit.Options;
+import elkit.Progress;
 import elkit.Table;
 import elkit.local.LocalApi;
 import elkit.local.LocalPostgres;
@@ -276,7 +277,7 @@ static Result fullReload(Connection source, Connection target) throws SQLExcepti
     long started = System.nanoTime();
     var columns = sourceColumns(source);
     String list = columns.stream().map(Column::name).collect(Collectors.joining(", "));
-    var progress = new Progress("full reload");
+    var progress = Progress.start("full reload, rows", 0); // on a terminal only
     long rows = 0;
     Cursor last = null;
     target.setAutoCommit(false);
@@ -297,7 +298,7 @@ static Result fullReload(Connection source, Connection target) throws SQLExcepti
                         append(target, null, "orders_new", chunk);
                         rows += chunk.size();
                         chunk.clear();
-                        progress.show(rows);
+                        progress.stepTo(rows);
                     }
                 }
                 if (!chunk.isEmpty()) {
@@ -321,7 +322,7 @@ static Result fullReload(Connection source, Connection target) throws SQLExcepti
         throw e;
     } finally {
         target.setAutoCommit(true);
-        progress.done();
+        progress.close();
     }
     return new Result(rows, 1, (System.nanoTime() - started) / 1e9, last);
 }
@@ -356,7 +357,7 @@ static Result sync(Connection source, Connection target, Settings settings) thro
     long started = System.nanoTime();
     var columns = reconcileColumns(source, target, settings.onNewColumn());
     Cursor cursor = readCursor(target, TABLE);
-    var progress = new Progress("incremental sync");
+    var progress = Progress.start("incremental sync, rows", 0); // on a terminal only
     long rows = 0;
     int batches = 0;
     try {
@@ -380,10 +381,10 @@ static Result sync(Connection source, Connection target, Settings settings) thro
             cursor = next;
             rows += batch.size();
             batches++;
-            progress.show(rows);
+            progress.stepTo(rows);
         }
     } finally {
-        progress.done();
+        progress.close();
     }
     return new Result(rows, batches, (System.nanoTime() - started) / 1e9, cursor);
 }
@@ -608,37 +609,6 @@ static String names(List<Column> columns) {
     return columns.stream().map(Column::name).collect(Collectors.joining(", "));
 }
 
-/** A line that counts up on a terminal, once a second; nothing when the output is a file or a pipe. */
-static final class Progress {
-    private final String what;
-    private final boolean terminal = System.console() != null && isTerminal();
-    private long lastShown = System.nanoTime();
-    private boolean shown;
-
-    Progress(String what) { this.what = what; }
-
-    void show(long rows) {
-        if (!terminal || System.nanoTime() - lastShown < 1_000_000_000L) return;
-        lastShown = System.nanoTime();
-        shown = true;
-        System.out.printf(Locale.US, "\r  %s: %,d rows ...", what, rows);
-        System.out.flush();
-    }
-
-    void done() {
-        if (shown) System.out.print("\r" + " ".repeat(60) + "\r");
-    }
-
-    /** JDK 22+ has a Console even without a terminal, and says so with isTerminal(). */
-    private static boolean isTerminal() {
-        try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(System.console());
-        } catch (ReflectiveOperationException e) {
-            return true; // JDK 17-21: a console exists only on a terminal
-        }
-    }
-}
-
 static int number(String value, String name) {
     try {
         int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
@@ -791,6 +761,7 @@ import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
 import elkit.Options;
+import elkit.Progress;
 import elkit.Table;
 import elkit.local.LocalPostgres;
 import io.debezium.engine.ChangeEvent;
@@ -1107,11 +1078,14 @@ static final class Replica implements AutoCloseable {
     /** Waits for the next {@code count} changes applied, at most a minute; stops when the engine failed. */
     synchronized List<Change> await(int count, Engine engine) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (applied.size() < handedOut + count) {
-            if (engine.problem() != null) throw Cli.fail("change data capture stopped: %s", engine.problem());
-            long left = deadline - System.nanoTime();
-            if (left <= 0) throw Cli.fail("only %d of %d change events arrived within %d s", applied.size() - handedOut, count, WAIT.toSeconds());
-            wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
+        try (var progress = Progress.start("change events", count)) { // on a terminal only: an engine's start takes seconds
+            while (applied.size() < handedOut + count) {
+                if (engine.problem() != null) throw Cli.fail("change data capture stopped: %s", engine.problem());
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw Cli.fail("only %d of %d change events arrived within %d s", applied.size() - handedOut, count, WAIT.toSeconds());
+                wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
+                progress.stepTo(Math.min(count, applied.size() - handedOut));
+            }
         }
         var next = List.copyOf(applied.subList(handedOut, handedOut + count));
         handedOut += count;
