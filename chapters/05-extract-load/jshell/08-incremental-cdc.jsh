@@ -1126,13 +1126,16 @@ if (cdcLocal != null) cdcLocal.close();
 // `./jbang bench-incremental [rows]` (default 1,000,000) builds the orders table in its own local PostgreSQL, changes 1% of the rows, times a full reload and the incremental sync of that 1% into DuckDB (both checked to leave the same table), then streams the same kind of change through Debezium into a SQLite replica. It calls the two lessons' own methods, so their classes are loaded first. Here it runs with 1,000 rows, so the cell takes seconds: its lines, then its chart (the same figures, also written to `work/bench/bench-incremental.svg` and `.png`). The figures of a full run are on the chapter page.
 
 // notebook: a lesson the benchmark calls, loaded whole (scripts/load-incremental.java)
-/open scripts/load-incremental.java   // the notebook's %load ../scripts/load-incremental.java
+// the notebook's %load ../scripts/load-incremental.java
+/open scripts/load-incremental.java
 
 // notebook: a lesson the benchmark calls, loaded whole (scripts/cdc-postgres.java)
-/open scripts/cdc-postgres.java   // the notebook's %load ../scripts/cdc-postgres.java
+// the notebook's %load ../scripts/cdc-postgres.java
+/open scripts/cdc-postgres.java
 
 // notebook: the benchmark script's own code, loaded whole (scripts/bench-incremental.java)
-/open scripts/bench-incremental.java   // the notebook's %load ../scripts/bench-incremental.java
+// the notebook's %load ../scripts/bench-incremental.java
+/open scripts/bench-incremental.java
 
 // notebook: a small run: 1,000 rows; its lines, then the chart, show under the cell
 bench_incremental.lesson(List.of("1,000"));
