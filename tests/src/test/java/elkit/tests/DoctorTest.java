@@ -154,6 +154,7 @@ class DoctorTest {
         }
         ClassroomTest.copyTree(Repo.path("lib/src/main"), copy.resolve("lib/src/main"));
         Files.copy(Repo.path("lib/pom.xml"), copy.resolve("lib/pom.xml"));
+        ClassroomTest.copyTree(Repo.path("notebooks/kernel-fix"), copy.resolve("notebooks/kernel-fix")); // the kernel jar's fixed class
         var lab = new HashMap<>(env);
         lab.put("ELKIT_REPO", copy.toString());
 
