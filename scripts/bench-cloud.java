@@ -11,6 +11,7 @@
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
+//SOURCES ../lib/src/main/java/elkit/Progress.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalS3.java
@@ -25,6 +26,7 @@ import elkit.BigFiles;
 import elkit.Charts;
 import elkit.Cli;
 import elkit.Env;
+import elkit.Progress;
 import elkit.Table;
 import elkit.local.LocalS3;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -99,37 +101,45 @@ class bench_cloud {
             String sha = BigFiles.writeRandom(source, size);
             System.out.printf(Locale.US, "Generated %d MB (SHA-256 %s...) in %s%n", mb, sha.substring(0, 12), dir);
 
-            long started = System.nanoTime();
-            Files.copy(source, copy);
-            rows.add(row("plain file copy (same disk)", "copy", mb, started, sha.equals(BigFiles.sha256(copy))));
-            Files.delete(copy);
-
-            try (S3Client s3 = configure(S3Client.builder(), env, local).build()) {
-                started = System.nanoTime();
-                s3.putObject(b -> b.bucket(bucket).key("bench/single.bin"), RequestBody.fromFile(source));
-                rows.add(row("S3 single PUT (S3Client)", "upload", mb, started, true));
-                started = System.nanoTime();
-                s3.getObject(b -> b.bucket(bucket).key("bench/single.bin"), ResponseTransformer.toFile(copy));
-                rows.add(row("S3 single GET (S3Client)", "download", mb, started, sha.equals(BigFiles.sha256(copy))));
+            // on a terminal only: one bar over the five steps, each of which takes seconds for a large file
+            try (var progress = Progress.start("bench-cloud, " + mb + " MB: copy, PUT, GET, multipart up and down", 5)) {
+                long started = System.nanoTime();
+                Files.copy(source, copy);
+                rows.add(row("plain file copy (same disk)", "copy", mb, started, sha.equals(BigFiles.sha256(copy))));
+                progress.step();
                 Files.delete(copy);
-                s3.deleteObject(b -> b.bucket(bucket).key("bench/single.bin"));
-            }
 
-            try (S3AsyncClient async = configure(S3AsyncClient.builder(), env, local)
-                         .multipartEnabled(true)
-                         .multipartConfiguration(MultipartConfiguration.builder().thresholdInBytes(PART).minimumPartSizeInBytes(PART).build())
-                         .build();
-                 S3TransferManager transfers = S3TransferManager.builder().s3Client(async).build()) {
-                started = System.nanoTime();
-                transfers.uploadFile(u -> u.source(source).putObjectRequest(b -> b.bucket(bucket).key("bench/multipart.bin")))
-                        .completionFuture().join();
-                rows.add(row("S3 multipart upload, " + PART / (1024 * 1024) + " MB parts (Transfer Manager)", "upload", mb, started, true));
-                started = System.nanoTime();
-                transfers.downloadFile(d -> d.destination(copy).getObjectRequest(b -> b.bucket(bucket).key("bench/multipart.bin")))
-                        .completionFuture().join();
-                rows.add(row("S3 multipart download (Transfer Manager)", "download", mb, started, sha.equals(BigFiles.sha256(copy))));
-                Files.delete(copy);
-                async.deleteObject(b -> b.bucket(bucket).key("bench/multipart.bin")).join();
+                try (S3Client s3 = configure(S3Client.builder(), env, local).build()) {
+                    started = System.nanoTime();
+                    s3.putObject(b -> b.bucket(bucket).key("bench/single.bin"), RequestBody.fromFile(source));
+                    rows.add(row("S3 single PUT (S3Client)", "upload", mb, started, true));
+                    progress.step();
+                    started = System.nanoTime();
+                    s3.getObject(b -> b.bucket(bucket).key("bench/single.bin"), ResponseTransformer.toFile(copy));
+                    rows.add(row("S3 single GET (S3Client)", "download", mb, started, sha.equals(BigFiles.sha256(copy))));
+                    progress.step();
+                    Files.delete(copy);
+                    s3.deleteObject(b -> b.bucket(bucket).key("bench/single.bin"));
+                }
+
+                try (S3AsyncClient async = configure(S3AsyncClient.builder(), env, local)
+                             .multipartEnabled(true)
+                             .multipartConfiguration(MultipartConfiguration.builder().thresholdInBytes(PART).minimumPartSizeInBytes(PART).build())
+                             .build();
+                     S3TransferManager transfers = S3TransferManager.builder().s3Client(async).build()) {
+                    started = System.nanoTime();
+                    transfers.uploadFile(u -> u.source(source).putObjectRequest(b -> b.bucket(bucket).key("bench/multipart.bin")))
+                            .completionFuture().join();
+                    rows.add(row("S3 multipart upload, " + PART / (1024 * 1024) + " MB parts (Transfer Manager)", "upload", mb, started, true));
+                    progress.step();
+                    started = System.nanoTime();
+                    transfers.downloadFile(d -> d.destination(copy).getObjectRequest(b -> b.bucket(bucket).key("bench/multipart.bin")))
+                            .completionFuture().join();
+                    rows.add(row("S3 multipart download (Transfer Manager)", "download", mb, started, sha.equals(BigFiles.sha256(copy))));
+                    progress.step();
+                    Files.delete(copy);
+                    async.deleteObject(b -> b.bucket(bucket).key("bench/multipart.bin")).join();
+                }
             }
         } finally {
             Files.deleteIfExists(source);

@@ -12,6 +12,7 @@
 //SOURCES load-incremental.java
 //SOURCES cdc-postgres.java
 //SOURCES ../lib/src/main/java/elkit/Bench.java
+//SOURCES ../lib/src/main/java/elkit/Charts.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/Db.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
@@ -19,6 +20,7 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
+//SOURCES ../lib/src/main/java/elkit/Progress.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
@@ -26,6 +28,7 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import elkit.Bench;
+import elkit.Charts;
 import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
@@ -71,7 +74,9 @@ class bench_incremental {
         int rows = Bench.rows("bench-incremental", args, 1_000_000);
         if (rows < 100) throw Cli.fail(2, "usage: bench-incremental [rows] [--verbose]   (rows must be at least 100, so that 1%% is a row; got %d)", rows);
         int changes = rows / 100; // ids ending in 50: 1%, counted by the UPDATE itself below
-        System.out.println(Bench.machine());
+        String machine = Bench.machine();
+        System.out.println(machine);
+        var bars = new java.util.ArrayList<Charts.Bar>(); // the chart: round 2's seconds, then Debezium's
         Path work = Files.createTempDirectory(Env.workDir(), "bench-incremental-");
         try (var local = Env.optional("PG_URL").isPresent() ? null : LocalPostgres.start()) {
             Map<String, String> env = local != null ? local.env() : System.getenv();
@@ -108,10 +113,14 @@ class bench_incremental {
                     System.out.printf(Locale.US, "%s: the incremental sync of 1%% is %.1fx faster than the full reload (goal: at least 20x) %s%n",
                             round == 1 ? "round 1 (cold, not the figure)" : "round 2", ratio, round == 1 ? "" : ratio >= 20 ? "MET" : "NOT MET");
                     System.out.println("both leave the same table: " + ofSource);
+                    if (round == 2) {
+                        bars.add(new Charts.Bar("full reload (every row)", "Java", String.format(Locale.US, "%.2f", full.seconds())));
+                        bars.add(new Charts.Bar("incremental sync (the 1%)", "Java", String.format(Locale.US, "%.2f", incremental.seconds())));
+                    }
                 }
 
                 Cli.step(String.format(Locale.US, "Debezium: %,d update events streamed into a SQLite replica", changes));
-                cdc(source, url, user, password, rows, changes, work);
+                cdc(source, url, user, password, rows, changes, work, bars);
             }
         } finally {
             try (var files = Files.walk(work)) {
@@ -119,6 +128,9 @@ class bench_incremental {
             }
             System.out.println("Deleted the benchmark's files in " + work);
         }
+        System.out.println(Charts.draw(Env.workDir().resolve("bench"), new Charts.Spec("bench-incremental",
+                String.format(Locale.US, "bench-incremental: seconds (lower is better), %,d source rows, 1%% changed", rows),
+                machine, "seconds", bars, false)).line());
     }
 
     static int changeOnePercent(Connection source) throws SQLException {
@@ -133,7 +145,7 @@ class bench_incremental {
     }
 
     /** The slot is made before the change, so the engine streams it; no snapshot (snapshot.mode=no_data). */
-    static void cdc(Connection source, String url, String user, String password, int rows, int changes, Path work) throws Exception {
+    static void cdc(Connection source, String url, String user, String password, int rows, int changes, Path work, List<Charts.Bar> bars) throws Exception {
         cdc_postgres.checkSource(source, url, user, SLOT);
         var where = cdc_postgres.PG_URL.matcher(url);
         if (!where.matches()) throw Cli.fail(2, "PG_URL must look like jdbc:postgresql://host:port/database, got %s", Db.safeUrl(url));
@@ -206,6 +218,8 @@ class bench_incremental {
                 System.out.printf(Locale.US, "UPDATE of %,d rows committed in %.2f s on the source%n", changes, (committed - started) / 1e9);
                 System.out.printf(Locale.US, "%-34s %,12d events %6.2f s %,14.0f events/s%n", "Debezium, UPDATE to replica", applied.get(), seconds, applied.get() / seconds);
                 System.out.printf(Locale.US, "%-34s %,12d events %6.2f s %,14.0f events/s%n", "Debezium, first event to last", applied.get(), streaming, applied.get() / Math.max(streaming, 1e-9));
+                bars.add(new Charts.Bar("Debezium, UPDATE to replica", "Java", String.format(Locale.US, "%.2f", seconds)));
+                bars.add(new Charts.Bar("Debezium, first event to last", "Java", String.format(Locale.US, "%.2f", streaming)));
                 var replicated = Db.query(replica, "SELECT COUNT(*) AS n FROM orders WHERE status = 'changed'").get(0).get("n");
                 if (((Number) replicated).longValue() != changes) throw Cli.fail("the replica holds %s changed rows, expected %d", replicated, changes);
                 replica.commit();

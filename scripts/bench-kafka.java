@@ -11,6 +11,7 @@
 //DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../lib/src/main/java/elkit/Bench.java
+//SOURCES ../lib/src/main/java/elkit/Charts.java
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
@@ -27,6 +28,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import elkit.Bench;
+import elkit.Charts;
 import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
@@ -181,7 +183,8 @@ class bench_kafka {
                     BigDecimal.valueOf(1_000 + i % 100_000, 2), "2024-01-15T10:30:00", NOTE));
         }
         int size = json.writeValueAsBytes(orders.get(n / 2)).length;
-        System.out.println(Bench.machine());
+        String machine = Bench.machine();
+        System.out.println(machine);
         System.out.printf(Locale.US, "Sending %,d JSON orders of about %d bytes each%n", n, size);
         var python = PythonPeer.find();
         System.out.println(python.description());
@@ -250,7 +253,22 @@ class bench_kafka {
             if (!python.ready()) System.out.println("No Python figures: " + python.problem());
             System.out.printf(Locale.US, "%d cores; load average %.1f at the end (msg/s depends on the CPU share this run got)%n",
                     Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            System.out.println(chart(n, machine, versus, results.get(results.size() - 1)).line());
         }
+    }
+
+    /** The comparison table as bars, Python's beside Java's for each step, then the Java-only end-to-end row. */
+    static Charts.Chart chart(int n, String machine, List<Map<String, Object>> versus, Map<String, Object> endToEnd) throws Exception {
+        var bars = new ArrayList<Charts.Bar>();
+        for (var row : versus) {
+            bars.add(new Charts.Bar(row.get("step") + ", Java", "Java", (String) row.get("Java msg/s")));
+            if (!"not run".equals(row.get("Python msg/s"))) {
+                bars.add(new Charts.Bar(row.get("step") + ", Python", "Python confluent-kafka", (String) row.get("Python msg/s")));
+            }
+        }
+        bars.add(new Charts.Bar((String) endToEnd.get("step"), "Java", (String) endToEnd.get("msg/s")));
+        return Charts.draw(Env.workDir().resolve("bench"), new Charts.Spec("bench-kafka",
+                String.format(Locale.US, "bench-kafka: msg/s (higher is better), %,d JSON orders", n), machine, "msg/s", bars, false));
     }
 
     /** The Python that runs the peer: ELKIT_PYTHON, else python3 if it has confluent_kafka, else Debian's own python3. */

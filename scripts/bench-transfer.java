@@ -8,6 +8,7 @@
 //SOURCES ../lib/src/main/java/elkit/Cli.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
+//SOURCES ../lib/src/main/java/elkit/Progress.java
 //SOURCES ../lib/src/main/java/elkit/Env.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalSftp.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalFtp.java
@@ -22,6 +23,7 @@ import elkit.Bench;
 import elkit.Charts;
 import elkit.Cli;
 import elkit.Env;
+import elkit.Progress;
 import elkit.local.LocalFtp;
 import elkit.local.LocalSftp;
 import org.apache.commons.net.ftp.FTP;
@@ -154,9 +156,12 @@ class bench_transfer {
 
     /** Times {@code transfer}, then checks that {@code result} has the original's SHA-256. */
     static void measure(String what, int megabytes, Path original, Path result, String digest, Transfer transfer) throws Exception {
-        long started = System.nanoTime();
-        transfer.run();
-        double seconds = (System.nanoTime() - started) / 1e9;
+        double seconds;
+        try (var progress = Progress.start(what + ", " + megabytes + " MB", 0)) { // on a terminal only: a large file takes seconds
+            long started = System.nanoTime();
+            transfer.run();
+            seconds = (System.nanoTime() - started) / 1e9;
+        }
         String check = sha256(result).equals(digest) ? "SHA-256 same as the original" : "SHA-256 DIFFERS";
         System.out.printf(Locale.US, "%-38s %6d MB in %6.2f s = %8.1f MB/s   %s%n", what, megabytes, seconds, megabytes / seconds, check);
         BARS.add(new Charts.Bar(what, "Java", String.format(Locale.US, "%.1f", megabytes / seconds)));

@@ -25,6 +25,7 @@
 //SOURCES ../lib/src/main/java/elkit/Table.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
+//SOURCES ../lib/src/main/java/elkit/Progress.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
@@ -35,6 +36,7 @@ import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
 import elkit.Options;
+import elkit.Progress;
 import elkit.Table;
 import elkit.local.LocalPostgres;
 import io.debezium.engine.ChangeEvent;
@@ -385,11 +387,14 @@ class cdc_postgres {
         /** Waits for the next {@code count} changes applied, at most a minute; stops when the engine failed. */
         synchronized List<Change> await(int count, Engine engine) throws InterruptedException {
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (applied.size() < handedOut + count) {
-                if (engine.problem() != null) throw Cli.fail("change data capture stopped: %s", engine.problem());
-                long left = deadline - System.nanoTime();
-                if (left <= 0) throw Cli.fail("only %d of %d change events arrived within %d s", applied.size() - handedOut, count, WAIT.toSeconds());
-                wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
+            try (var progress = Progress.start("change events", count)) { // on a terminal only: an engine's start takes seconds
+                while (applied.size() < handedOut + count) {
+                    if (engine.problem() != null) throw Cli.fail("change data capture stopped: %s", engine.problem());
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) throw Cli.fail("only %d of %d change events arrived within %d s", applied.size() - handedOut, count, WAIT.toSeconds());
+                    wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
+                    progress.stepTo(Math.min(count, applied.size() - handedOut));
+                }
             }
             var next = List.copyOf(applied.subList(handedOut, handedOut + count));
             handedOut += count;

@@ -15,6 +15,7 @@
 //SOURCES ../lib/src/main/java/elkit/local/LocalApi.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalPostgres.java
 //SOURCES ../lib/src/main/java/elkit/Options.java
+//SOURCES ../lib/src/main/java/elkit/Progress.java
 //SOURCES ../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../lib/src/main/java/elkit/Scratch.java
 //SOURCES ../lib/src/main/java/elkit/local/LocalServer.java
@@ -25,6 +26,7 @@ import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
 import elkit.Options;
+import elkit.Progress;
 import elkit.Table;
 import elkit.local.LocalApi;
 import elkit.local.LocalPostgres;
@@ -433,7 +435,7 @@ class load_incremental {
         long started = System.nanoTime();
         var columns = sourceColumns(source);
         String list = columns.stream().map(Column::name).collect(Collectors.joining(", "));
-        var progress = new Progress("full reload");
+        var progress = Progress.start("full reload, rows", 0); // on a terminal only
         long rows = 0;
         Cursor last = null;
         target.setAutoCommit(false);
@@ -454,7 +456,7 @@ class load_incremental {
                             append(target, null, "orders_new", chunk);
                             rows += chunk.size();
                             chunk.clear();
-                            progress.show(rows);
+                            progress.stepTo(rows);
                         }
                     }
                     if (!chunk.isEmpty()) {
@@ -478,7 +480,7 @@ class load_incremental {
             throw e;
         } finally {
             target.setAutoCommit(true);
-            progress.done();
+            progress.close();
         }
         return new Result(rows, 1, (System.nanoTime() - started) / 1e9, last);
     }
@@ -513,7 +515,7 @@ class load_incremental {
         long started = System.nanoTime();
         var columns = reconcileColumns(source, target, settings.onNewColumn());
         Cursor cursor = readCursor(target, TABLE);
-        var progress = new Progress("incremental sync");
+        var progress = Progress.start("incremental sync, rows", 0); // on a terminal only
         long rows = 0;
         int batches = 0;
         try {
@@ -537,10 +539,10 @@ class load_incremental {
                 cursor = next;
                 rows += batch.size();
                 batches++;
-                progress.show(rows);
+                progress.stepTo(rows);
             }
         } finally {
-            progress.done();
+            progress.close();
         }
         return new Result(rows, batches, (System.nanoTime() - started) / 1e9, cursor);
     }
@@ -767,37 +769,6 @@ class load_incremental {
 
     static String names(List<Column> columns) {
         return columns.stream().map(Column::name).collect(Collectors.joining(", "));
-    }
-
-    /** A line that counts up on a terminal, once a second; nothing when the output is a file or a pipe. */
-    static final class Progress {
-        private final String what;
-        private final boolean terminal = System.console() != null && isTerminal();
-        private long lastShown = System.nanoTime();
-        private boolean shown;
-
-        Progress(String what) { this.what = what; }
-
-        void show(long rows) {
-            if (!terminal || System.nanoTime() - lastShown < 1_000_000_000L) return;
-            lastShown = System.nanoTime();
-            shown = true;
-            System.out.printf(Locale.US, "\r  %s: %,d rows ...", what, rows);
-            System.out.flush();
-        }
-
-        void done() {
-            if (shown) System.out.print("\r" + " ".repeat(60) + "\r");
-        }
-
-        /** JDK 22+ has a Console even without a terminal, and says so with isTerminal(). */
-        private static boolean isTerminal() {
-            try {
-                return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(System.console());
-            } catch (ReflectiveOperationException e) {
-                return true; // JDK 17-21: a console exists only on a terminal
-            }
-        }
     }
 
     static int number(String value, String name) {

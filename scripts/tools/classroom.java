@@ -6,6 +6,7 @@
 //SOURCES ../../lib/src/main/java/elkit/Options.java
 //SOURCES ../../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../../lib/src/main/java/elkit/Lab.java
+//SOURCES ../../lib/src/main/java/elkit/Progress.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/Exercise.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/Checks.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/Grader.java
@@ -13,6 +14,7 @@
 //SOURCES ../../lib/src/main/java/elkit/classroom/GradingHarness.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/Sandbox.java
 
+import elkit.Progress;
 import elkit.Cli;
 import elkit.Options;
 import elkit.Lab;
@@ -245,7 +247,12 @@ class classroom {
         try {
             // each exercise's libraries, resolved by JBang from the teacher's file, and its number of checks, once each
             var setups = new LinkedHashMap<String, Grader.Setup>();
-            for (var exercise : exercises) setups.put(exercise.name(), Grader.Setup.of(repo, exercise));
+            try (var progress = Progress.start("the exercises' libraries", exercises.size())) { // on a terminal only
+                for (var exercise : exercises) {
+                    setups.put(exercise.name(), Grader.Setup.of(repo, exercise));
+                    progress.step();
+                }
+            }
 
             ExecutorService pool = Executors.newFixedThreadPool(jobs);
             var futures = new ArrayList<Future<Result>>();
@@ -263,8 +270,16 @@ class classroom {
                 }
             }
             var results = new ArrayList<Result>();
+            int next = 0;
             for (var future : futures) {
-                var result = future.get();
+                Result result;
+                // on a terminal only: which student's exercise of how many, cleared before its line is printed
+                Path student = students.get(next / exercises.size());
+                var exercise = exercises.get(next % exercises.size());
+                try (var progress = Progress.start(String.format("exercise %d of %d: %s/%s", ++next, futures.size(),
+                        student.getFileName(), exercise.name()), 0)) {
+                    result = future.get();
+                }
                 results.add(result);
                 if (!sandboxed && (result.graded() || result.status().equals("timeout"))) System.out.printf(NO_SANDBOX, result.student(), result.exercise());
                 System.out.printf("  %-16s %-20s %s%n", result.student(), result.exercise(), result.shown());

@@ -6,6 +6,7 @@
 //SOURCES ../../lib/src/main/java/elkit/Options.java
 //SOURCES ../../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../../lib/src/main/java/elkit/Lab.java
+//SOURCES ../../lib/src/main/java/elkit/Progress.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/Sandbox.java
 
 import elkit.Options;
@@ -13,6 +14,7 @@ import elkit.Options;
 import elkit.Cli;
 import elkit.EnvContract;
 import elkit.Lab;
+import elkit.Progress;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -225,11 +227,17 @@ class doctor {
         System.out.println("Prefetching " + steps.size() + " items, so the lessons run offline afterwards:");
         var failed = new ArrayList<String>(); // "step: its cause", one each
         int n = 0;
+        boolean bar = Progress.onTerminal(); // on a terminal: the step's bar and clock while it runs, then its whole line
         for (var step : steps) {
-            System.out.printf("[%d/%d] %s ... ", ++n, steps.size(), step.label());
+            String head = String.format("[%d/%d] %s ... ", ++n, steps.size(), step.label());
+            if (!bar) System.out.print(head); // elsewhere (logs, tests, CI): the line as it always was
             System.out.flush();
             long start = System.nanoTime();
-            String problem = step.readyLine() == null ? runStep(root, step) : startAndStop(root, step);
+            String problem;
+            try (var progress = Progress.start(head.substring(0, head.length() - 5), 0)) {
+                problem = step.readyLine() == null ? runStep(root, step) : startAndStop(root, step);
+            }
+            if (bar) System.out.print(head);
             double seconds = (System.nanoTime() - start) / 1e9;
             if (problem == null) {
                 System.out.printf(Locale.US, "ok (%.1f s)%n", seconds);

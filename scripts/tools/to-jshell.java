@@ -194,7 +194,8 @@ class to_jshell {
                     }
                     case "%load" -> {
                         Path file = root.relativize(notebook.getParent().resolve(argument).toAbsolutePath().normalize());
-                        code.append("/open ").append(file).append("   // the notebook's ").append(line.strip()).append('\n');
+                        // the comment on a line of its own: JShell's /open takes the rest of its line as the file name
+                        code.append("// the notebook's ").append(line.strip()).append('\n').append("/open ").append(file).append('\n');
                         // a lesson loaded whole needs its own //DEPS and elkit files on the class path, as one it shows
                         if (file.startsWith("scripts") && file.toString().endsWith(".java")) loadedScripts.add(file.toString().replace('\\', '/'));
                     }

@@ -7,12 +7,14 @@
 //SOURCES ../../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../../lib/src/main/java/elkit/Scratch.java
 //SOURCES ../../lib/src/main/java/elkit/Lab.java
+//SOURCES ../../lib/src/main/java/elkit/Progress.java
 
 import elkit.Options;
 
 import elkit.Cli;
 import elkit.EnvContract;
 import elkit.Lab;
+import elkit.Progress;
 import elkit.Scratch;
 
 import java.nio.file.Files;
@@ -79,7 +81,11 @@ class tour {
             System.out.printf("%-16s %-44s %8s  %s%n", "lesson", "target", "seconds", "ok");
             for (var lesson : lessons) {
                 env.put("ELKIT_WORK", Files.createDirectories(work.resolve(lesson.name())).toString());
-                var outcome = Lab.exec(List.of(root.resolve("jbang").toString(), lesson.name()), root, env, Duration.ofSeconds(timeout));
+                Lab.Outcome outcome;
+                // on a terminal only: which lesson of how many, and its clock, cleared before the lesson's row is printed
+                try (var progress = Progress.start(String.format("lesson %d of %d: %s", rows.size() + 1, lessons.size(), lesson.name()), 0)) {
+                    outcome = Lab.exec(List.of(root.resolve("jbang").toString(), lesson.name()), root, env, Duration.ofSeconds(timeout));
+                }
                 var row = row(lesson.name(), outcome, timeout);
                 rows.add(row);
                 System.out.printf(Locale.US, "%-16s %-44s %8.1f  %s%n", row.lesson(), row.target(), row.seconds(),

@@ -703,7 +703,8 @@ System.out.println("Result set, statement and connection closed");
 // `./jbang bench-load [N]` loads N customers rows (default 1,000,000) into SQLite, DuckDB and PostgreSQL row by row, batched and in bulk, next to the chapter's Python (`sqlite3` `executemany`). Here it runs with 2,000 rows, so the cell takes seconds: its table, then its chart (the same figures, also written to `work/bench/bench-load.svg` and `.png`). The figures of a full run are on the chapter page.
 
 // notebook: the benchmark script's own code, loaded whole (scripts/bench-load.java)
-/open scripts/bench-load.java   // the notebook's %load ../scripts/bench-load.java
+// the notebook's %load ../scripts/bench-load.java
+/open scripts/bench-load.java
 
 // notebook: a small run: 2,000 rows; the table, then the chart, shows under the cell
 bench_load.lesson(List.of("2,000"));

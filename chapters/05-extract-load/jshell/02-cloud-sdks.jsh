@@ -9,6 +9,7 @@
 //DEPS ../../../scripts/cloud-s3.java
 //DEPS ../../../scripts/cloud-gcs.java
 //DEPS ../../../scripts/cloud-azure.java
+//DEPS ../../../scripts/bench-cloud.java
 
 // # 2. Cloud SDKs: AWS S3, Google Cloud Storage and Azure Blob Storage
 //
@@ -657,3 +658,14 @@ System.out.println("GET without the SAS: HTTP " + withoutSas.statusCode() + " (r
 
 // notebook: stop the local Azurite
 if (azurite != null) azurite.close();
+
+// ## Benchmark: single PUT/GET against multipart, as a chart
+//
+// `./jbang bench-cloud [MB]` (default 128) moves one generated file four ways and checks each copy's SHA-256: a plain file copy, a single PUT and GET with `S3Client`, and a multipart upload and download with the Transfer Manager in 8 MB parts, on its own local S3Proxy. Here it runs with 9 MB (two parts), so the cell takes seconds: its table, then its chart (the same figures, also written to `work/bench/bench-cloud.svg` and `.png`). The figures of a full run are on the chapter page.
+
+// notebook: the benchmark script's own code, loaded whole (scripts/bench-cloud.java)
+// the notebook's %load ../scripts/bench-cloud.java
+/open scripts/bench-cloud.java
+
+// notebook: a small run: 9 MB; its figures, then the chart, show under the cell
+bench_cloud.bench(List.of("9"));

@@ -11,6 +11,7 @@
 //DEPS ../../../scripts/files-parquet.java
 //DEPS ../../../scripts/files-xml.java
 //DEPS ../../../scripts/files-excel.java
+//DEPS ../../../scripts/bench-files.java
 
 // # 4. File Formats: reading and writing files
 //
@@ -656,3 +657,14 @@ try (ReadableWorkbook workbook = new ReadableWorkbook(multiSheetOutput.toFile())
         Table.print(readSheet(sheet));
     }
 }
+
+// ## Benchmark: Java next to the chapter's Python, as a chart
+//
+// `./jbang bench-files [rows]` (default 1,000,000) writes and reads customer rows as CSV, JSON and XML, checks what comes back, and runs the chapter's Python on the same rows in the same run. Here it runs with 2,000 rows, so the cell takes seconds: its lines, then its chart, the Python bar beside the Java bar (the same figures, also written to `work/bench/bench-files.svg` and `.png`). At this size, in a kernel that has just started, Java's code runs before the JIT has compiled it and pays its first-use costs, so the ratios here say little about speed: the cell shows the chart; the figures of a full run are on the chapter page.
+
+// notebook: the benchmark script's own code, loaded whole (scripts/bench-files.java)
+// the notebook's %load ../scripts/bench-files.java
+/open scripts/bench-files.java
+
+// notebook: a small run: 2,000 rows; its figures, then the chart, show under the cell
+bench_files.bench(List.of("2,000"));

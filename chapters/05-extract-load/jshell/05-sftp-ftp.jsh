@@ -8,6 +8,7 @@
 // Its class path: the lessons this notebook shows, each with its own //DEPS and the elkit classes it uses.
 //DEPS ../../../scripts/transfer-sftp.java
 //DEPS ../../../scripts/transfer-ftp.java
+//DEPS ../../../scripts/bench-transfer.java
 
 // # 5. SFTP/FTP: secure file transfer
 //
@@ -465,3 +466,14 @@ if (tls) {
 
 // notebook: stop the local FTP server (the script's try-with-resources does this)
 if (localFtp != null) localFtp.close();
+
+// ## Benchmark: throughput on loopback, as a chart
+//
+// `./jbang bench-transfer [megabytes]` (default 100) copies a file of random bytes with `Files.copy`, then uploads and downloads it through its own local SFTP server, FTP and FTPS with `PROT P`, checking every copy's SHA-256. Here it runs with 5 MB, so the cell takes seconds: its lines, then its chart (the same figures, also written to `work/bench/bench-transfer.svg` and `.png`). The figures of a full run are on the chapter page.
+
+// notebook: the benchmark script's own code, loaded whole (scripts/bench-transfer.java)
+// the notebook's %load ../scripts/bench-transfer.java
+/open scripts/bench-transfer.java
+
+// notebook: a small run: 5 MB; its figures, then the chart, show under the cell
+bench_transfer.bench(List.of("5"));

@@ -7,6 +7,7 @@
 //
 // Its class path: the lessons this notebook shows, each with its own //DEPS and the elkit classes it uses.
 //DEPS ../../../scripts/queue-kafka.java
+//DEPS ../../../scripts/bench-kafka.java
 
 // # 6. Queuing systems: Kafka
 //
@@ -475,3 +476,14 @@ readDeadLetters(bootstrapServers, topic + ".DLT");
 
 // notebook: stop the local broker (its data folder is deleted)
 if (local != null) local.close();
+
+// ## Benchmark: Java next to Python's confluent-kafka, as a chart
+//
+// `./jbang bench-kafka [N]` (default 500,000) sends N JSON orders with the lesson's producer settings and tuned ones, reads them back, loads them into SQLite the lesson's way, and runs Python's confluent-kafka (librdkafka) on the same steps against the same broker (its own local one) when `python3-confluent-kafka` is installed. Here it runs with 2,000 orders, so the cell takes seconds: its tables, then its chart, the Python bar beside the Java bar (the same figures, also written to `work/bench/bench-kafka.svg` and `.png`). At this size, in a kernel that has just started, Java's code runs before the JIT has compiled it and pays its first-use costs, so the ratios here say little about speed: the cell shows the chart; the figures of a full run are on the chapter page.
+
+// notebook: the benchmark script's own code, loaded whole (scripts/bench-kafka.java)
+// the notebook's %load ../scripts/bench-kafka.java
+/open scripts/bench-kafka.java
+
+// notebook: a small run: 2,000 orders; its figures, then the chart, show under the cell
+bench_kafka.lesson(List.of("2,000"));

@@ -8,6 +8,7 @@
 // Its class path: the lessons this notebook shows, each with its own //DEPS and the elkit classes it uses.
 //DEPS ../../../scripts/load-incremental.java
 //DEPS ../../../scripts/cdc-postgres.java
+//DEPS ../../../scripts/bench-incremental.java
 
 // # 8. Beyond the chapter: incremental loads and change data capture
 //
@@ -27,6 +28,7 @@ import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
 import elkit.Options;
+import elkit.Progress;
 import elkit.Table;
 import elkit.local.LocalApi;
 import elkit.local.LocalPostgres;
@@ -276,7 +278,7 @@ static Result fullReload(Connection source, Connection target) throws SQLExcepti
     long started = System.nanoTime();
     var columns = sourceColumns(source);
     String list = columns.stream().map(Column::name).collect(Collectors.joining(", "));
-    var progress = new Progress("full reload");
+    var progress = Progress.start("full reload, rows", 0); // on a terminal only
     long rows = 0;
     Cursor last = null;
     target.setAutoCommit(false);
@@ -297,7 +299,7 @@ static Result fullReload(Connection source, Connection target) throws SQLExcepti
                         append(target, null, "orders_new", chunk);
                         rows += chunk.size();
                         chunk.clear();
-                        progress.show(rows);
+                        progress.stepTo(rows);
                     }
                 }
                 if (!chunk.isEmpty()) {
@@ -321,7 +323,7 @@ static Result fullReload(Connection source, Connection target) throws SQLExcepti
         throw e;
     } finally {
         target.setAutoCommit(true);
-        progress.done();
+        progress.close();
     }
     return new Result(rows, 1, (System.nanoTime() - started) / 1e9, last);
 }
@@ -356,7 +358,7 @@ static Result sync(Connection source, Connection target, Settings settings) thro
     long started = System.nanoTime();
     var columns = reconcileColumns(source, target, settings.onNewColumn());
     Cursor cursor = readCursor(target, TABLE);
-    var progress = new Progress("incremental sync");
+    var progress = Progress.start("incremental sync, rows", 0); // on a terminal only
     long rows = 0;
     int batches = 0;
     try {
@@ -380,10 +382,10 @@ static Result sync(Connection source, Connection target, Settings settings) thro
             cursor = next;
             rows += batch.size();
             batches++;
-            progress.show(rows);
+            progress.stepTo(rows);
         }
     } finally {
-        progress.done();
+        progress.close();
     }
     return new Result(rows, batches, (System.nanoTime() - started) / 1e9, cursor);
 }
@@ -608,37 +610,6 @@ static String names(List<Column> columns) {
     return columns.stream().map(Column::name).collect(Collectors.joining(", "));
 }
 
-/** A line that counts up on a terminal, once a second; nothing when the output is a file or a pipe. */
-static final class Progress {
-    private final String what;
-    private final boolean terminal = System.console() != null && isTerminal();
-    private long lastShown = System.nanoTime();
-    private boolean shown;
-
-    Progress(String what) { this.what = what; }
-
-    void show(long rows) {
-        if (!terminal || System.nanoTime() - lastShown < 1_000_000_000L) return;
-        lastShown = System.nanoTime();
-        shown = true;
-        System.out.printf(Locale.US, "\r  %s: %,d rows ...", what, rows);
-        System.out.flush();
-    }
-
-    void done() {
-        if (shown) System.out.print("\r" + " ".repeat(60) + "\r");
-    }
-
-    /** JDK 22+ has a Console even without a terminal, and says so with isTerminal(). */
-    private static boolean isTerminal() {
-        try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(System.console());
-        } catch (ReflectiveOperationException e) {
-            return true; // JDK 17-21: a console exists only on a terminal
-        }
-    }
-}
-
 static int number(String value, String name) {
     try {
         int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
@@ -791,6 +762,7 @@ import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
 import elkit.Options;
+import elkit.Progress;
 import elkit.Table;
 import elkit.local.LocalPostgres;
 import io.debezium.engine.ChangeEvent;
@@ -1107,11 +1079,14 @@ static final class Replica implements AutoCloseable {
     /** Waits for the next {@code count} changes applied, at most a minute; stops when the engine failed. */
     synchronized List<Change> await(int count, Engine engine) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (applied.size() < handedOut + count) {
-            if (engine.problem() != null) throw Cli.fail("change data capture stopped: %s", engine.problem());
-            long left = deadline - System.nanoTime();
-            if (left <= 0) throw Cli.fail("only %d of %d change events arrived within %d s", applied.size() - handedOut, count, WAIT.toSeconds());
-            wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
+        try (var progress = Progress.start("change events", count)) { // on a terminal only: an engine's start takes seconds
+            while (applied.size() < handedOut + count) {
+                if (engine.problem() != null) throw Cli.fail("change data capture stopped: %s", engine.problem());
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw Cli.fail("only %d of %d change events arrived within %d s", applied.size() - handedOut, count, WAIT.toSeconds());
+                wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
+                progress.stepTo(Math.min(count, applied.size() - handedOut));
+            }
         }
         var next = List.copyOf(applied.subList(handedOut, handedOut + count));
         handedOut += count;
@@ -1145,3 +1120,22 @@ teach(cdcEnv.get("PG_URL"), cdcEnv.get("PG_USER"), cdcEnv.getOrDefault("PG_PASSW
 
 // notebook: stop the local PostgreSQL
 if (cdcLocal != null) cdcLocal.close();
+
+// ## Benchmark: incremental sync against a full reload, as a chart
+//
+// `./jbang bench-incremental [rows]` (default 1,000,000) builds the orders table in its own local PostgreSQL, changes 1% of the rows, times a full reload and the incremental sync of that 1% into DuckDB (both checked to leave the same table), then streams the same kind of change through Debezium into a SQLite replica. It calls the two lessons' own methods, so their classes are loaded first. Here it runs with 1,000 rows, so the cell takes seconds: its lines, then its chart (the same figures, also written to `work/bench/bench-incremental.svg` and `.png`). The figures of a full run are on the chapter page.
+
+// notebook: a lesson the benchmark calls, loaded whole (scripts/load-incremental.java)
+// the notebook's %load ../scripts/load-incremental.java
+/open scripts/load-incremental.java
+
+// notebook: a lesson the benchmark calls, loaded whole (scripts/cdc-postgres.java)
+// the notebook's %load ../scripts/cdc-postgres.java
+/open scripts/cdc-postgres.java
+
+// notebook: the benchmark script's own code, loaded whole (scripts/bench-incremental.java)
+// the notebook's %load ../scripts/bench-incremental.java
+/open scripts/bench-incremental.java
+
+// notebook: a small run: 1,000 rows; its lines, then the chart, show under the cell
+bench_incremental.lesson(List.of("1,000"));

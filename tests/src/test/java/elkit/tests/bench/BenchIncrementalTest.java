@@ -33,8 +33,20 @@ class BenchIncrementalTest {
                 .contains("both leave the same table: 3000 rows")
                 .containsPattern("Debezium, UPDATE to replica +30 events")
                 .contains("Dropped the replication slot elkit_bench and its publication", "Deleted the benchmark's files in");
+        // the chart: round 2's seconds and Debezium's, as printed; only the chart is left in the work folder
+        var figures = new java.util.LinkedHashMap<String, String>();
+        var round2 = java.util.regex.Pattern.compile("(?s)round 1 \\(cold.*?\n(full reload \\(every row\\)) +[\\d,]+ rows +([\\d.]+) s.*?\n(incremental sync \\(the 1%\\)) +[\\d,]+ rows +([\\d.]+) s")
+                .matcher(run.out());
+        assertThat(round2.find()).as("round 2's lines").isTrue();
+        figures.put(round2.group(1), round2.group(2));
+        figures.put(round2.group(3), round2.group(4));
+        var debezium = java.util.regex.Pattern.compile("(?m)^(Debezium, [a-zA-Z ]+?) +[\\d,]+ events +([\\d.]+) s").matcher(run.out());
+        while (debezium.find()) figures.put(debezium.group(1), debezium.group(2));
+        assertThat(figures).hasSize(4);
+        String text = BenchChart.check(dir, "bench-incremental", run, figures);
+        assertThat(text).contains("3,000 source rows, 1% changed", "seconds (lower is better)");
         try (Stream<Path> work = Files.list(dir.resolve("work"))) {
-            assertThat(work).as("left in the work folder").isEmpty();
+            assertThat(work.map(p -> p.getFileName().toString()).toList()).as("left in the work folder").containsExactly("bench");
         }
     }
 

@@ -29,7 +29,7 @@ class BenchKafkaTest {
     Path dir;
 
     @Test
-    void aTinyRunPrintsEveryStepWithItsCountCheckedAndTheRatioToPython() throws IOException {
+    void aTinyRunPrintsEveryStepWithItsCountCheckedAndTheRatioToPython() throws Exception {
         boolean confluentKafka = confluentKafkaInstalled();
         if (!confluentKafka && "true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError("CI=true, but /usr/bin/python3 cannot import confluent_kafka: apt-get install python3-confluent-kafka");
@@ -62,6 +62,19 @@ class BenchKafkaTest {
             }
         } else {
             assertThat(run.out()).contains("No Python figures: ").containsPattern("producer, tuned +\\| " + rate + " +\\| not run +\\| -");
+        }
+        // the chart: the comparison's figures, Python's bar beside Java's, then the end-to-end row; nothing else left in work/
+        var figures = new java.util.LinkedHashMap<String, String>();
+        BenchChart.tableFigures(run.out(), "Java msg/s", "step").forEach((step, figure) -> figures.put(step + ", Java", figure));
+        if (confluentKafka) BenchChart.tableFigures(run.out(), "Python msg/s", "step").forEach((step, figure) -> figures.put(step + ", Python", figure));
+        String endToEnd = "end-to-end: consume, upsert into SQLite, commit, commit offsets";
+        figures.put(endToEnd, BenchChart.tableFigures(run.out(), "msg/s", "step").get(endToEnd));
+        assertThat(figures).hasSize(confluentKafka ? 7 : 4);
+        String text = BenchChart.check(dir, "bench-kafka", run, figures);
+        assertThat(text).contains("2,000 JSON orders", "msg/s", "Java");
+        if (confluentKafka) assertThat(text).contains("Python confluent-kafka");
+        try (var left = Files.list(dir.resolve("work"))) {
+            assertThat(left.map(p -> p.getFileName().toString()).toList()).as("only the chart is left").containsExactly("bench");
         }
     }
 
