@@ -2,6 +2,7 @@ package elkit.tests.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import elkit.tests.support.BenchChart;
 import elkit.tests.support.KafkaBroker;
 import elkit.tests.support.Python;
 import elkit.tests.support.Repo;
