@@ -223,6 +223,9 @@ public final class DataFiles {
         Path folder = target.toAbsolutePath().getParent();
         Path temp = folder.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid()
                 + "-" + System.nanoTime());
+        // an asynchronous writer (the S3 Transfer Manager's) can still touch its file after it has failed and
+        // the finally below has deleted it: the JVM's exit deletes a temp file that came back
+        temp.toFile().deleteOnExit();
         try {
             checkWritable(target, temp);
             try {

@@ -1,4 +1,4 @@
-package elkit.tests.launcher;
+package elkit.tests.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
