@@ -28,6 +28,7 @@
 //SOURCES ../../lib/src/main/java/elkit/local/LocalS3.java
 
 import elkit.Options;
+import elkit.Scratch;
 
 import elkit.Cli;
 import elkit.EnvContract;
@@ -80,7 +81,8 @@ class sandbox {
         System.out.flush();
 
         var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // as the JVM ends (Ctrl-C, SIGTERM), before the server's scratch folders are deleted
+        Scratch.atExit(() -> {
             try {
                 server.close();
                 System.err.println("[sandbox] " + service + " stopped");
@@ -88,7 +90,7 @@ class sandbox {
                 System.err.println("[sandbox] stopping " + service + " failed: " + e.getMessage());
             }
             stopped.countDown();
-        }));
+        });
         stopped.await();
     }
 

@@ -6,7 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.stream.Stream;
 
 /**
@@ -18,6 +22,45 @@ public final class Scratch {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** What a JVM that is stopped first (Ctrl-C, SIGTERM) does as it ends: the last registered first, then the folders. */
+    private static final Deque<Runnable> AT_EXIT = new ConcurrentLinkedDeque<>();
+    private static final Set<Path> FOLDERS = ConcurrentHashMap.newKeySet();
+
+    static {
+        // One shutdown hook, in order. The JVM runs its hooks all at once: a folder deleted by one while another
+        // still stops the server that writes there made Kafka halt the JVM on a vanished log folder
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(Scratch::exit, "elkit: stop, then delete the scratch folders"));
+        } catch (IllegalStateException alreadyExiting) {
+            // first used while the JVM ends: nothing of ours to stop or delete yet
+        }
+    }
+
+    /**
+     * Runs {@code action} as the JVM ends, before the scratch folders are deleted; the last registered runs first,
+     * as try-with-resources closes. Returns it, for {@link #cancelAtExit} once it has run by itself.
+     */
+    public static Runnable atExit(Runnable action) {
+        AT_EXIT.push(action);
+        return action;
+    }
+
+    /** Forgets an {@link #atExit} action (its server was closed the normal way). */
+    public static void cancelAtExit(Runnable action) {
+        AT_EXIT.remove(action);
+    }
+
+    private static void exit() {
+        for (Runnable action; (action = AT_EXIT.poll()) != null; ) {
+            try {
+                action.run();
+            } catch (RuntimeException | Error e) {
+                System.err.println("[elkit] while stopping: " + e);
+            }
+        }
+        FOLDERS.forEach(Scratch::deleteQuietly);
+    }
+
     /**
      * A new folder in the temp folder, named {@code elkit-<name>-...}; delete it with {@link #delete}. A JVM that is
      * stopped first (Ctrl-C, a test's time limit) deletes it as it ends, so no run leaves one behind.
@@ -25,7 +68,7 @@ public final class Scratch {
     public static Path folder(String name) {
         try {
             Path folder = Files.createTempDirectory("elkit-" + name + "-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(folder), "delete " + folder.getFileName()));
+            FOLDERS.add(folder);
             return folder;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp folder for " + name + " in "
@@ -35,6 +78,7 @@ public final class Scratch {
 
     /** Deletes {@code path} and everything under it; nothing there is fine, a file that stays is an error. */
     public static void delete(Path path) throws IOException {
+        if (path != null) FOLDERS.remove(path);
         if (path == null || !Files.exists(path)) return;
         try (Stream<Path> all = Files.walk(path)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -45,6 +89,7 @@ public final class Scratch {
 
     /** Like {@link #delete}, for clean-up paths (a close, a failed start): what cannot go stays, silently. */
     public static void deleteQuietly(Path path) {
+        if (path != null) FOLDERS.remove(path);
         if (path == null || !Files.exists(path)) return;
         try (Stream<Path> all = Files.walk(path)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

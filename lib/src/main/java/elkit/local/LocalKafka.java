@@ -59,14 +59,15 @@ public final class LocalKafka implements LocalServer {
     private final Path dataDir;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread onExit = new Thread(this::close, "stop the local Kafka broker");
+    private final Runnable onExit = this::close;
 
     private LocalKafka(KafkaRaftServer server, Path dataDir, int port) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
-        // a JVM that ends without close() (a notebook kernel shut down, a failed test) still removes the data
-        Runtime.getRuntime().addShutdownHook(onExit);
+        // a JVM that ends without close() (a notebook kernel shut down, a failed test) still stops the broker,
+        // before its data folder goes (Scratch runs the two in that order)
+        Scratch.atExit(onExit);
     }
 
     /** Starts the broker and prints one line saying so. */
@@ -79,10 +80,8 @@ public final class LocalKafka implements LocalServer {
         long started = System.nanoTime();
         Path dataDir = Scratch.folder("kafka");
         // A start that fails removes what it made, whatever the failure: an exception, an Error such as
-        // NoClassDefFoundError (mixed Kafka versions on the class path), or Kafka ending the JVM itself
-        Path made = dataDir;
-        Thread removeOnExit = new Thread(() -> Scratch.deleteQuietly(made), "remove a failed Kafka start's data folder");
-        Runtime.getRuntime().addShutdownHook(removeOnExit);
+        // NoClassDefFoundError (mixed Kafka versions on the class path), or Kafka ending the JVM itself (a
+        // scratch folder is deleted as the JVM ends)
         KafkaRaftServer server = null;
         LocalKafka local = null;
         boolean ready = false;
@@ -139,11 +138,6 @@ public final class LocalKafka implements LocalServer {
                 if (local != null) local.close();               // stops the broker, deletes the folder
                 else if (server != null) stopQuietly(server);  // started in part: its threads would write on
                 Scratch.deleteQuietly(dataDir);
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(removeOnExit);
-            } catch (IllegalStateException alreadyExiting) {
-                // the JVM is ending: the hook runs anyway
             }
         }
     }
@@ -204,11 +198,7 @@ public final class LocalKafka implements LocalServer {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
-        try {
-            Runtime.getRuntime().removeShutdownHook(onExit);
-        } catch (IllegalStateException alreadyExiting) {
-            // called from a shutdown hook: nothing to remove
-        }
+        Scratch.cancelAtExit(onExit);
         try {
             server.shutdown();
             server.awaitShutdown();
