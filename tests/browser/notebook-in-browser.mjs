@@ -84,6 +84,8 @@ try {
       executed: cells.filter((c) => c.input_prompt_number).length,
       errors: [...document.querySelectorAll('.output_error')].map((e) => e.innerText.slice(0, 2000)),
       stderr: [...document.querySelectorAll('.output_stderr')].map((e) => e.innerText.slice(0, 2000)),
+      // everything the cells printed, as the learner reads it
+      text: [...document.querySelectorAll('.output_subarea')].map((e) => e.innerText).join('\n'),
       tables: [...document.querySelectorAll('.output_html table')].map((t) => ({
         headers: [...t.querySelectorAll('thead th')].map((th) => th.innerText.trim()),
         rows: [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())),

@@ -130,6 +130,10 @@ class LauncherRunsTest {
         var steps = new ArrayList<>(Arrays.stream(m.group(1).split(",")).map(String::strip).toList());
         assertThat(steps).contains("sandbox", "tour", "sandbox:kafka", "ex01-sqlite-load", "azurite", "notebooks");
         steps.remove("notebooks");
+        // each "sandbox:<service>" step starts that service once and stops it; the next test starts every service
+        // through ./jbang from this same cache, with sharper checks (export lines, Ctrl-C, ports, children), so
+        // here only one is kept, for doctor's start-and-stop path: on 2 cores the others are a minute and a half of CI
+        steps.removeIf(step -> step.startsWith("sandbox:") && !step.equals("sandbox:api"));
 
         var prefetch = timed("doctor --prefetch (" + steps.size() + " steps)",
                 () -> jbang(Duration.ofMinutes(40), "doctor", "--prefetch", "--only", String.join(",", steps)));

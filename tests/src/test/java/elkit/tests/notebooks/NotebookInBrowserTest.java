@@ -126,6 +126,11 @@ class NotebookInBrowserTest {
 
             assertThat(report.path("kernel").asText()).isEqualTo("Java (rapaio)");
             assertThat(report.path("errors")).as("error outputs, as the learner sees them").isEmpty();
+            // what the notebook promises (metadata.elkit.expect), in what the page shows; NotebooksRunTest leaves
+            // notebook 01 to this test. A promise written as HTML source (<td>...) is a table cell, checked below
+            for (JsonNode expected : new ObjectMapper().readTree(committed).at("/metadata/elkit/expect")) {
+                if (!expected.asText().startsWith("<")) assertThat(report.path("text").asText()).contains(expected.asText());
+            }
             long codeCells = Notebooks.codeCells(new ObjectMapper().readTree(committed)).size();
             assertThat(report.path("codeCells").asLong()).as("the page shows the notebook's code cells").isEqualTo(codeCells);
             assertThat(report.path("executed").asLong()).as("every code cell ran").isEqualTo(codeCells);
