@@ -67,6 +67,20 @@ class sandbox {
         LocalServer server = LocalServer.start(services.get(service).server());
         server.prepareForSandbox();
 
+        var stopped = new CountDownLatch(1);
+        // as the JVM ends (Ctrl-C, SIGTERM), before the server's scratch folders are deleted. Registered before the
+        // export lines: a Ctrl-C right after "Stop it with Ctrl-C" must find it (once it did not, and the JVM
+        // ended without stopping its server or saying so)
+        Scratch.atExit(() -> {
+            try {
+                server.close();
+                System.err.println("[sandbox] " + service + " stopped");
+            } catch (Exception e) {
+                System.err.println("[sandbox] stopping " + service + " failed: " + e.getMessage());
+            }
+            stopped.countDown();
+        });
+
         System.out.println("# " + service + " is running on 127.0.0.1. Paste these lines into another terminal:");
         new TreeMap<>(server.env()).forEach((name, value) -> System.out.println("export " + name + "=" + quote(value)));
         if (server instanceof LocalSftp sftp) {
@@ -79,18 +93,6 @@ class sandbox {
         }
         System.out.println("# Stop it with Ctrl-C.");
         System.out.flush();
-
-        var stopped = new CountDownLatch(1);
-        // as the JVM ends (Ctrl-C, SIGTERM), before the server's scratch folders are deleted
-        Scratch.atExit(() -> {
-            try {
-                server.close();
-                System.err.println("[sandbox] " + service + " stopped");
-            } catch (Exception e) {
-                System.err.println("[sandbox] stopping " + service + " failed: " + e.getMessage());
-            }
-            stopped.countDown();
-        });
         stopped.await();
     }
 

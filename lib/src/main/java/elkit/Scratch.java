@@ -90,11 +90,22 @@ public final class Scratch {
     /** Like {@link #delete}, for clean-up paths (a close, a failed start): what cannot go stays, silently. */
     public static void deleteQuietly(Path path) {
         if (path != null) FOLDERS.remove(path);
-        if (path == null || !Files.exists(path)) return;
-        try (Stream<Path> all = Files.walk(path)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort: another process may still hold a file
+        // a few passes: a server process that is still ending (MariaDB removing its socket and pid file) can
+        // write into the folder during a pass, and then its folder, empty a moment later, stayed in /tmp
+        for (int pass = 0; pass < 5 && path != null && Files.exists(path); pass++) {
+            if (pass > 0) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            try (Stream<Path> all = Files.walk(path)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) {
+                // best effort: another process may still hold a file
+            }
         }
     }
 

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * exercise and starts every sandbox service once; then the whole {@code tour} (every lesson) beside each
  * {@code sandbox <service>} run until its export lines, then stopped with Ctrl-C (SIGINT). The Kafka sandbox
  * also serves a client that is not Java: queue-kafka produces into it, librdkafka (Python's confluent-kafka)
- * reads the orders back. Everything these runs start gets a temp folder of this class's own
+ * reads the orders back. Then every other alias (the benchmarks with few rows, the tools) from the same cache.
+ * Everything these runs start gets a temp folder of this class's own
  * (java.io.tmpdir, TMPDIR), which must be empty at the end: nothing left in /tmp.
  * Exercises through the launcher from an empty cache: {@link elkit.tests.classroom.ExercisesTest}.
  */
@@ -186,6 +187,49 @@ class LauncherRunsTest {
         assertThat(left).as("left in the temp folder by the tour and the sandboxes").isEmpty();
     }
 
+    /** Scripts whose run without env vars is expected to end with another code than 0, and why. */
+    static final Map<String, Integer> EXPECTED_EXIT = Map.of(
+            "sandbox", 2,         // no service named: prints its usage
+            "classroom", 2);      // no command given: prints its usage
+
+    /** Arguments for an alias whose run with none would cost minutes: tour alone would run every lesson again. */
+    static final Map<String, List<String>> ARGUMENTS = Map.of(
+            "tour", List.of("db-sqlite"),
+            "to-jshell", List.of("--check"),   // checks the walkthroughs, writes nothing
+            // the benchmarks' defaults take minutes on a loaded 2-core machine; a launch needs few rows
+            "bench-kafka", List.of("2000"), "bench-startup", List.of("1"),
+            "bench-load", List.of("1000"), "bench-files", List.of("1000"), "bench-connect", List.of("200"));
+
+    /** The tour ran the lessons; here every other alias (benchmarks, tools), from the cache the prefetch filled. */
+    static List<String> aliasesThatAreNotLessons() throws Exception {
+        var names = new ArrayList<String>();
+        Catalog.aliases().fieldNames().forEachRemaining(names::add);
+        names.removeAll(Catalog.aliasesThatAreLessons());
+        return names;
+    }
+
+    @Test
+    @Order(3)
+    void everyAliasThatIsNotALessonRunsWithNoSetup() throws Exception {
+        var leftBefore = list(tmp);
+        var problems = new ArrayList<String>();
+        for (String alias : aliasesThatAreNotLessons()) {
+            var args = new ArrayList<String>(List.of(alias));
+            args.addAll(ARGUMENTS.getOrDefault(alias, List.of()));
+            var run = timed("./jbang " + String.join(" ", args), () -> jbang(Duration.ofMinutes(5), args.toArray(String[]::new)));
+            int expected = EXPECTED_EXIT.getOrDefault(alias, 0);
+            String lastErrLine = run.err().strip().lines().reduce((a, b) -> b).orElse("");
+            if (run.exitCode() != expected) problems.add("./jbang " + alias + " ended " + run.exitCode() + ", not " + expected + ":\n" + run);
+            else if (run.err().contains("\tat ") || run.err().contains("Could not find") || run.err().contains("error: ")) problems.add("./jbang " + alias + " printed an error:\n" + run);
+            else if (expected == 0 && run.out().isBlank()) problems.add("./jbang " + alias + " printed nothing:\n" + run);
+            else if (expected != 0 && !lastErrLine.startsWith(alias + ": ")) problems.add("./jbang " + alias + " did not end with its one line:\n" + run);
+        }
+        assertThat(problems).as("the aliases that are not lessons, through ./jbang").isEmpty();
+        var left = new ArrayList<>(list(tmp));
+        left.removeAll(leftBefore);
+        assertThat(left).as("left in the temp folder by the benchmarks and tools").isEmpty();
+    }
+
     /** One sandbox through the launcher: export lines, then Ctrl-C, then stopped and cleaned up. Its problems, if any. */
     static List<String> sandbox(String service) throws Exception {
         var problems = new ArrayList<String>();
@@ -196,6 +240,7 @@ class LauncherRunsTest {
             if (value == null) builder.environment().remove(name);
             else builder.environment().put(name, value);
         });
+        builder.environment().put("JAVA_TOOL_OPTIONS", ScriptRun.javaToolOptions(env));
         Process process = builder.start();
         process.getOutputStream().close();
         try {

@@ -155,6 +155,8 @@ class ClassroomTest {
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).containsPattern("(?m)^FAIL  .*: \\w+\\(\\) is not written yet$")
                 .contains("Score: 0/" + checks(exercise));
+        // its hints: every check fails with its reason, "FAIL  <check>: <what was expected, what came>"
+        assertThat(run.out().lines().filter(l -> l.matches("FAIL  \\S.*: \\S.*"))).as(run.toString()).hasSize(checks(exercise));
         assertThat(run.err()).doesNotContain("Failed to get contents", "\tat ");
     }
 

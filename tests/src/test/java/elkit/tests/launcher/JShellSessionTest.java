@@ -177,13 +177,15 @@ class JShellSessionTest {
             if (value == null) builder.environment().remove(name);
             else builder.environment().put(name, value);
         });
+        String options = ScriptRun.javaToolOptions(env);
+        builder.environment().put("JAVA_TOOL_OPTIONS", options);
         Process process = builder.start();
         if (!process.waitFor(ScriptRun.TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             throw new AssertionError(command + " did not end within " + ScriptRun.TIMEOUT);
         }
-        return new ScriptRun(process.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        return new ScriptRun(process.exitValue(), ScriptRun.withoutPickedUp(Files.readString(out.toPath(), StandardCharsets.UTF_8), options),
+                ScriptRun.withoutPickedUp(Files.readString(err.toPath(), StandardCharsets.UTF_8), options));
     }
 }

@@ -2,7 +2,6 @@ package elkit.tests.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import elkit.tests.support.Catalog;
 import elkit.tests.support.Launcher;
 import elkit.tests.support.Repo;
 import elkit.tests.support.ScriptRun;
@@ -19,30 +18,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Layer 2: the scripts through the real {@code ./jbang} launcher, in an empty JBang cache and with
  * JBang itself bootstrapped from Maven, as on a fresh clone. A missing //DEPS or //SOURCES line
- * fails here and not in a classroom.
+ * fails here and not in a classroom. Every alias from an empty cache: {@link elkit.tests.acceptance.LauncherRunsTest}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JbangLauncherTest {
-
-    /** Scripts whose run without env vars is expected to end with another code than 0, and why. */
-    static final Map<String, Integer> EXPECTED_EXIT = Map.of(
-            "sandbox", 2,         // no service named: prints its usage
-            "db-sqlserver", 2,    // no SQL Server can run here: says it needs MSSQL_URL or Docker
-            "classroom", 2);      // no command given: prints its usage
-
-    /** Arguments for an alias whose run with none would cost minutes: tour alone would run every lesson again. */
-    static final Map<String, List<String>> ARGUMENTS = Map.of(
-            "tour", List.of("db-sqlite"),
-            "to-jshell", List.of("--check"),   // checks the walkthroughs, writes nothing
-            // the benchmarks' defaults take minutes on a loaded 2-core machine; a launch needs few rows
-            "bench-kafka", List.of("2000"), "bench-startup", List.of("1"),
-            "bench-load", List.of("1000"), "bench-files", List.of("1000"), "bench-connect", List.of("200"));
 
     @TempDir
     static Path home;
@@ -139,32 +122,5 @@ class JbangLauncherTest {
         assertThat(run.err()).endsWith(
                 "db-sqlite: cannot create database /no/such/dir/x.db: folder /no/such/dir does not exist\n");
         assertThat(run.err()).doesNotContain("\tat ");
-    }
-
-    static List<String> aliases() throws Exception {
-        var names = new java.util.ArrayList<String>();
-        Catalog.aliases().fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    /** The lessons run in LauncherRunsTest's whole tour, from an empty cache too: here the benchmarks and tools. */
-    static List<String> aliasesThatAreNotLessons() throws Exception {
-        var names = aliases();
-        names.removeAll(Catalog.aliasesThatAreLessons());
-        return names;
-    }
-
-    @ParameterizedTest(name = "./jbang {0}")
-    @MethodSource("aliasesThatAreNotLessons")
-    @Order(3)
-    void everyAliasRunsWithNoArgumentsAndNoSetup(String alias) {
-        var args = new java.util.ArrayList<String>(List.of(alias));
-        args.addAll(ARGUMENTS.getOrDefault(alias, List.of()));
-        var run = launcher(Repo.root(), Map.of(), args.toArray(String[]::new));
-
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(EXPECTED_EXIT.getOrDefault(alias, 0));
-        assertThat(run.err()).as(run.toString()).doesNotContain("\tat ", "Could not find", "error: ");
-        if (run.exitCode() == 0) assertThat(run.out()).as(run.toString()).isNotBlank();
-        else assertThat(run.err().strip().lines().reduce((a, b) -> b).orElse("")).startsWith(alias + ": ");
     }
 }

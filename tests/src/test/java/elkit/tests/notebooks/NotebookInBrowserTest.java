@@ -96,6 +96,7 @@ class NotebookInBrowserTest {
         env.put("JUPYTER_DATA_DIR", Files.createDirectories(temp.resolve("data")).toString());
         env.put("JUPYTER_RUNTIME_DIR", Files.createDirectories(temp.resolve("runtime")).toString());
         env.put("ELKIT_WORK", temp.resolve("work").toString());
+        env.put("JAVA_TOOL_OPTIONS", elkit.tests.support.ScriptRun.TEST_JVM_OPTIONS); // the kernel's JVM, as in every test
         env.put("PATH", "/usr/bin:" + env.getOrDefault("PATH", "")); // Debian's python3, not a pyenv one
         env.remove("PG_URL");
         env.remove("MYSQL_URL");

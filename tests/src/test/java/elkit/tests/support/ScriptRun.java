@@ -21,6 +21,27 @@ public record ScriptRun(int exitCode, String out, String err) {
 
     public static final Duration TIMEOUT = Duration.ofMinutes(3);
 
+    /**
+     * The JIT and GC of every JVM a test starts (JAVA_TOOL_OPTIONS, so JBang's, JShell's, a kernel's and a lesson's own
+     * children's too): the client compiler alone and one GC thread. A test run is hundreds of short JVMs on 2 cores,
+     * where the optimising compiler's threads cost more CPU than they win back: a JShell walkthrough of the Kafka
+     * lesson took 39 s of CPU without these and 19 s with them, for the same output. What a JVM prints is the same;
+     * the benchmarks, which measure speed, run without them (bench scripts and the bench profile, not these tests).
+     */
+    public static final String TEST_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
+    /** The JAVA_TOOL_OPTIONS a run gets: {@link #TEST_JVM_OPTIONS}, then what the test itself sets, if anything. */
+    public static String javaToolOptions(Map<String, String> env) {
+        String own = env.get("JAVA_TOOL_OPTIONS");
+        return own == null || own.isBlank() ? TEST_JVM_OPTIONS : TEST_JVM_OPTIONS + " " + own;
+    }
+
+    /** Every JVM says "Picked up JAVA_TOOL_OPTIONS: ..." on stderr as it starts: not the script's output, so not kept. */
+    public static String withoutPickedUp(String text, String options) {
+        String line = "Picked up JAVA_TOOL_OPTIONS: " + options + "\n";
+        return text.contains(line) ? text.replace(line, "") : text;
+    }
+
     public static ScriptRun run(String script, Path workDir, Map<String, String> env, String... args) {
         return runOn(Path.of(System.getProperty("java.home")), script, workDir, env, args);
     }
@@ -106,6 +127,8 @@ public record ScriptRun(int exitCode, String out, String err) {
                 if (value == null) builder.environment().remove(name); // null: unset it
                 else builder.environment().put(name, value);
             });
+            String options = javaToolOptions(env);
+            builder.environment().put("JAVA_TOOL_OPTIONS", options);
             Process process = builder.start();
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 // SIGTERM first: the script's shutdown hooks stop its servers and delete its temp folders
@@ -117,10 +140,9 @@ public record ScriptRun(int exitCode, String out, String err) {
                 }
                 throw new AssertionError(command.get(command.size() - 1) + " did not end within " + timeout);
             }
-            var result = new ScriptRun(process.exitValue(),
-                    Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                    Files.readString(err.toPath(), StandardCharsets.UTF_8));
-            return result;
+            return new ScriptRun(process.exitValue(),
+                    withoutPickedUp(Files.readString(out.toPath(), StandardCharsets.UTF_8), options),
+                    withoutPickedUp(Files.readString(err.toPath(), StandardCharsets.UTF_8), options));
         } catch (IOException e) {
             throw new AssertionError("could not run " + command, e);
         } catch (InterruptedException e) {

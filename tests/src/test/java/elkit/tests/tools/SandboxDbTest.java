@@ -14,8 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** ./jbang sandbox postgres|mysql: a real server in the foreground, export lines that reach it, gone after stop. */
 class SandboxDbTest {
@@ -33,9 +35,12 @@ class SandboxDbTest {
         checkSandbox("mysql", "MYSQL", "SELECT SUBSTRING_INDEX(CURRENT_USER(), '@', 1)");
     }
 
-    private static void checkSandbox(String service, String prefix, String whoAmI) throws Exception {
+    @TempDir
+    Path tmp;
+
+    private void checkSandbox(String service, String prefix, String whoAmI) throws Exception {
         var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "sandbox", service);
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), "sandbox", service);
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             var env = new LinkedHashMap<String, String>();
@@ -63,6 +68,10 @@ class SandboxDbTest {
 
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("sandbox ended").isTrue();
             assertThat(accepts(Integer.parseInt(port.group(1)))).as("the server's port is closed").isFalse();
+            // its binaries, data and scratch folders went with it (an empty elkit-mariadb-* once stayed in /tmp)
+            try (var left = Files.list(tmp)) {
+                assertThat(left.map(p -> p.getFileName().toString()).toList()).as("left in the temp folder").isEmpty();
+            }
         } finally {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
