@@ -574,11 +574,7 @@ class connect_cluster {
                 props.store(out, "Kafka Connect worker " + id);
             }
             Path log = workDir.resolve("worker-" + id + ".log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // connect-distributed.sh worker.properties, as a child JVM: WorkerMain below runs ConnectDistributed
-            var process = new ProcessBuilder(java, "-Xmx320m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-Djava.io.tmpdir=" + workDir, "-cp", System.getProperty("java.class.path"),
-                    connect_cluster.class.getName() + "$WorkerMain", config.toString())
+            var process = new ProcessBuilder(workerCommand(config, workDir))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             process.getOutputStream().close();
             // a lesson that dies (Ctrl-C, a failure) takes its workers with it
@@ -649,6 +645,13 @@ class connect_cluster {
             process.destroy();
             if (!process.waitFor(60, TimeUnit.SECONDS)) kill();
         }
+    }
+
+    /** connect-distributed.sh worker.properties, as a child JVM: this script's classpath, WorkerMain below. */
+    static List<String> workerCommand(Path config, Path workDir) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "-Xmx320m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + workDir,
+                "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(), config.toString());
     }
 
     /**

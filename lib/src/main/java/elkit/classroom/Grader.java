@@ -214,6 +214,13 @@ public final class Grader {
     }
 
     /**
+     * The JVM of each graded run: a heap of 1 GB at most; the client compiler alone and one GC thread, because a run
+     * lasts seconds and a class is hundreds of runs: the optimising compiler's threads would cost more CPU than they
+     * win back (a JShell run of the Kafka lesson took half the CPU with these, for the same output).
+     */
+    static final List<String> JVM_OPTIONS = List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+    /**
      * Runs the spliced exercise in a JVM of its own, in a sandbox unless {@code sandboxed} is false;
      * only the lines the grader printed count (see the harness). Every line of its output and errors
      * is shown to a {@link Sandbox.Watch}, which names what the sandbox refused.
@@ -227,13 +234,18 @@ public final class Grader {
         ProcessBuilder builder;
         if (sandboxed) {
             var sandbox = new Sandbox.Run(javaHome, jars, classes, data, Sandbox.writeEtc(dir.resolve("etc")));
-            builder = new ProcessBuilder(Sandbox.command(sandbox, List.of("-Xmx1g", "-cp", Sandbox.classpath(jars), HARNESS, exercise.className())));
+            var javaArgs = new ArrayList<>(JVM_OPTIONS);
+            javaArgs.addAll(List.of("-cp", Sandbox.classpath(jars), HARNESS, exercise.className()));
+            builder = new ProcessBuilder(Sandbox.command(sandbox, javaArgs));
             builder.environment().clear();
             builder.environment().putAll(Sandbox.environment());
         } else {
             String classpath = classes + (setup.classpath().isEmpty() ? "" : File.pathSeparator + setup.classpath());
             if (data != null) copyTree(data, run.resolve("chapters/05-extract-load/data"));
-            builder = new ProcessBuilder(javaHome.resolve("bin/java").toString(), "-Xmx1g", "-cp", classpath, HARNESS, exercise.className());
+            var command = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString()));
+            command.addAll(JVM_OPTIONS);
+            command.addAll(List.of("-cp", classpath, HARNESS, exercise.className()));
+            builder = new ProcessBuilder(command);
             builder.environment().put("ELKIT_WORK", run.resolve("work").toString());
         }
         builder.directory(run.toFile());

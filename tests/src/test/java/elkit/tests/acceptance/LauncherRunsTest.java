@@ -198,7 +198,8 @@ class LauncherRunsTest {
             "to-jshell", List.of("--check"),   // checks the walkthroughs, writes nothing
             // the benchmarks' defaults take minutes on a loaded 2-core machine; a launch needs few rows
             "bench-kafka", List.of("2000"), "bench-startup", List.of("1"),
-            "bench-load", List.of("1000"), "bench-files", List.of("1000"), "bench-connect", List.of("200"));
+            "bench-load", List.of("1000"), "bench-files", List.of("1000"), "bench-connect", List.of("200"),
+            "bench-cloud", List.of("9"), "bench-transfer", List.of("5"), "bench-incremental", List.of("1000"));
 
     /** The tour ran the lessons; here every other alias (benchmarks, tools), from the cache the prefetch filled. */
     static List<String> aliasesThatAreNotLessons() throws Exception {
@@ -223,11 +224,23 @@ class LauncherRunsTest {
             else if (run.err().contains("\tat ") || run.err().contains("Could not find") || run.err().contains("error: ")) problems.add("./jbang " + alias + " printed an error:\n" + run);
             else if (expected == 0 && run.out().isBlank()) problems.add("./jbang " + alias + " printed nothing:\n" + run);
             else if (expected != 0 && !lastErrLine.startsWith(alias + ": ")) problems.add("./jbang " + alias + " did not end with its one line:\n" + run);
+            else if (alias.equals("bench-connect") && !connectBenchmarkMeasured(run.out())) problems.add("./jbang bench-connect 200 measured less than its rounds:\n" + run);
         }
         assertThat(problems).as("the aliases that are not lessons, through ./jbang").isEmpty();
         var left = new ArrayList<>(list(tmp));
         left.removeAll(leftBefore);
         assertThat(left).as("left in the temp folder by the benchmarks and tools").isEmpty();
+    }
+
+    /**
+     * bench-connect has no test class of its own: its four rounds of 200 updates (after the snapshot), the failover after
+     * the kill, the target checked equal to the source, and the chart.
+     */
+    static boolean connectBenchmarkMeasured(String out) {
+        long rounds = out.lines().filter(l -> l.matches(".* 200 events +\\d+\\.\\d\\d s +[\\d,]+ events/s")).count();
+        return rounds == 4 && out.contains("The target equals the source row by row: 200 rows")
+                && Pattern.compile("Every task runs on worker \\d again [\\d.]+ s after the kill").matcher(out).find()
+                && out.contains("bench-connect.svg");
     }
 
     /** One sandbox through the launcher: export lines, then Ctrl-C, then stopped and cleaned up. Its problems, if any. */
