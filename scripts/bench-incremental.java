@@ -33,6 +33,7 @@ import elkit.Cli;
 import elkit.Db;
 import elkit.Env;
 import elkit.Options;
+import elkit.Scratch;
 import elkit.local.LocalPostgres;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
@@ -123,9 +124,7 @@ class bench_incremental {
                 cdc(source, url, user, password, rows, changes, work, bars);
             }
         } finally {
-            try (var files = Files.walk(work)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            Scratch.delete(work);
             System.out.println("Deleted the benchmark's files in " + work);
         }
         System.out.println(Charts.draw(Env.workDir().resolve("bench"), new Charts.Spec("bench-incremental",

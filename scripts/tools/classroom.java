@@ -7,6 +7,7 @@
 //SOURCES ../../lib/src/main/java/elkit/EnvContract.java
 //SOURCES ../../lib/src/main/java/elkit/Lab.java
 //SOURCES ../../lib/src/main/java/elkit/Progress.java
+//SOURCES ../../lib/src/main/java/elkit/Scratch.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/Exercise.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/Checks.java
 //SOURCES ../../lib/src/main/java/elkit/classroom/Grader.java
@@ -15,6 +16,7 @@
 //SOURCES ../../lib/src/main/java/elkit/classroom/Sandbox.java
 
 import elkit.Progress;
+import elkit.Scratch;
 import elkit.Cli;
 import elkit.Options;
 import elkit.Lab;
@@ -179,7 +181,7 @@ class classroom {
             if (Files.exists(out)) Files.delete(out); // the empty folder given
             Files.move(temp, out);
         } finally {
-            if (Files.exists(temp)) Grader.deleteTree(temp);
+            if (Files.exists(temp)) Scratch.delete(temp);
         }
         System.out.printf("Wrote the student pack to %s: %d exercises, no solutions%n", out, exercises.size());
         exercises.forEach(e -> System.out.println("  " + e.fileName()));
@@ -243,7 +245,7 @@ class classroom {
         System.out.printf("Grading %d students x %d exercises with the grader in %s (time limit %d s each, %s)%n",
                 students.size(), exercises.size(), repo.resolve(Exercise.FOLDER), timeoutSeconds,
                 sandboxed ? "each in a sandbox" : "NO SANDBOX: the students' code runs as you");
-        Path work = Files.createTempDirectory("elkit-grade");
+        Path work = Scratch.folder("grade"); // deleted below, and by a Ctrl-C too
         try {
             // each exercise's libraries, resolved by JBang from the teacher's file, and its number of checks, once each
             var setups = new LinkedHashMap<String, Grader.Setup>();
@@ -287,7 +289,7 @@ class classroom {
             pool.shutdown();
             Gradebook.write(submissions, students.stream().map(s -> s.getFileName().toString()).toList(), exercises, results);
         } finally {
-            Grader.deleteTree(work);
+            Scratch.delete(work);
         }
     }
 }

@@ -4,6 +4,7 @@ package elkit.classroom;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import elkit.Cli;
+import elkit.Scratch;
 import elkit.classroom.Gradebook.Result;
 import java.io.File;
 import java.io.IOException;
@@ -12,10 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -226,7 +224,7 @@ public final class Grader {
      * is shown to a {@link Sandbox.Watch}, which names what the sandbox refused.
      */
     static Result run(String student, Exercise exercise, Setup setup, Path classes, Path dir, int timeoutSeconds, boolean sandboxed) throws Exception {
-        String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        String token = Scratch.secret(16);
         Path javaHome = Path.of(System.getProperty("java.home"));
         List<String> jars = setup.classpath().isEmpty() ? List.of() : List.of(setup.classpath().split(File.pathSeparator));
         Path data = setup.usesData() ? exercise.file().getParent().resolve("../data").normalize() : null;
@@ -345,11 +343,5 @@ public final class Grader {
         }
     }
 
-    public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
 
 }

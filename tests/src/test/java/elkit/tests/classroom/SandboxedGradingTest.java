@@ -137,11 +137,7 @@ class SandboxedGradingTest {
     @AfterAll
     static void closeTheTeachersServer() throws IOException {
         if (teachersServer != null) teachersServer.close();
-        if (machine != null) {
-            try (Stream<Path> files = Files.walk(machine)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
-        }
+        if (machine != null) elkit.Scratch.delete(machine);
         System.out.println("SandboxedGradingTest: the hostile class (13 students, --jobs 2) graded in " + took);
     }
 

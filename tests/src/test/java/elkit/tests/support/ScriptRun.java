@@ -85,12 +85,7 @@ public record ScriptRun(int exitCode, String out, String err) {
     }
 
     static void deleteRecursively(Path folder) {
-        if (folder == null || !Files.exists(folder)) return;
-        try (var paths = Files.walk(folder)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | java.io.UncheckedIOException ignored) {
-            // removed as far as it goes; the JVM's own temp cleanup is not ours to rely on
-        }
+        elkit.Scratch.deleteQuietly(folder); // removed as far as it goes
     }
 
     /** The options JBang passes to java for {@code script}: its //RUNTIME_OPTIONS (or //JAVA_OPTIONS) lines. */

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,9 +69,7 @@ class IndependentPostgresTest {
         try {
             exec(List.of(BIN.resolve("pg_ctl").toString(), "-D", folder.resolve("data").toString(), "-m", "fast", "-w", "stop"), true);
         } finally {
-            try (Stream<Path> all = Files.walk(folder)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            elkit.Scratch.delete(folder);
         }
         assertThat(folder).doesNotExist();
     }
