@@ -908,3 +908,5 @@ Scratch.deleteQuietly(workDir);
 // ## Benchmark
 //
 // `./jbang bench-connect [rows]` measures change events per second through source, Kafka and sink with one worker and with two, and the time from a worker's death until its tasks run again; it starts a cluster of its own, for minutes, so it is not run here. Its figures are on the chapter page.
+//
+// ![bench-connect: change events per second through Kafka Connect, 20,000 rows, a quiet run](../chapters/05-extract-load/charts/bench-connect.png)
