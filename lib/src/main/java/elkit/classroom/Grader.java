@@ -342,6 +342,4 @@ public final class Grader {
             }
         }
     }
-
-
 }

@@ -26,7 +26,7 @@ public record ScriptRun(int exitCode, String out, String err) {
      * children's too): the client compiler alone and one GC thread. A test run is hundreds of short JVMs on 2 cores,
      * where the optimising compiler's threads cost more CPU than they win back: a JShell walkthrough of the Kafka
      * lesson took 39 s of CPU without these and 19 s with them, for the same output. What a JVM prints is the same;
-     * the benchmarks, which measure speed, run without them (bench scripts and the bench profile, not these tests).
+     * the benchmarks' figures are measured by hand with ./jbang bench-*, which runs without them.
      */
     public static final String TEST_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
